@@ -1,0 +1,330 @@
+//! The command line: argument definitions and the glue from a parsed command to the
+//! pipeline (load → graph → parse → eval → render). `main.rs` only calls [`run`].
+//!
+//! Everything here writes to the `Write` handles it is given, so tests and the REPL can
+//! capture output, and a closed pipe surfaces as an `io::Error` that `main` treats as
+//! success.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::answer::Answer;
+use crate::graph::KnowledgeGraph;
+use crate::load::{LoadError, Severity};
+use crate::model::Kind;
+use crate::query::{self, EvalError, SyntaxError};
+use crate::render::{self, ColorChoice, Format, Style, diagnostic};
+
+/// Exit statuses, documented in the README and `--help`.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// No such node, or a query that needed an answer found none.
+    pub const NOT_FOUND: u8 = 1;
+    /// Bad command line or query syntax.
+    pub const USAGE: u8 = 2;
+    /// The knowledge files do not validate.
+    pub const INVALID_KNOWLEDGE: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  awsgraph ask \"compare NACL SecurityGroup\"
+  awsgraph ask \"describe DynamoDB\" --format json
+  awsgraph ask \"what monitors Lambda\"
+  awsgraph ask \"what does CloudWatch monitor\"
+  awsgraph ask \"path DMS to Redshift\"
+  awsgraph ask \"neighbors VPC depth 2 via part-of\"
+  awsgraph ask \"find services where stateful = false\"
+  awsgraph ask \"find where max_item_size >= 1 MB\"
+  awsgraph run queries/networking.aq
+  awsgraph check --graph ./my-graph
+
+Exit status: 0 answered; 1 no such node or nothing found; 2 bad usage or query
+syntax; 3 the knowledge files do not validate.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "awsgraph",
+    version,
+    about = "Ask a knowledge graph of AWS services: describe, compare, relations, paths, search.",
+    after_help = AFTER_HELP,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// Load knowledge from this directory instead of the built-in graph.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub graph: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', global = true, value_enum, default_value = "table")]
+    pub format: Format,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer one query (see `awsgraph ask help` for the query forms).
+    #[command(after_help = "Examples:\n  awsgraph ask \"describe DynamoDB\"\n  awsgraph ask compare NACL SecurityGroup\n  awsgraph ask \"find services where serverless and not stateful\" -f json")]
+    Ask {
+        /// The query; several words are joined with spaces.
+        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+        query: Vec<String>,
+    },
+    /// Run every query of one or more query files (one query per line, `#` comments).
+    Run {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Validate the knowledge files and print a summary, or every error with its location.
+    Check,
+}
+
+/// Loads the graph the user asked for, printing diagnostics on failure.
+pub fn load_graph(
+    dir: Option<&std::path::Path>,
+    err: &mut dyn Write,
+    style: Style,
+) -> io::Result<Result<KnowledgeGraph, u8>> {
+    let loaded = match dir {
+        Some(d) => KnowledgeGraph::load_dir(d),
+        None => KnowledgeGraph::builtin(),
+    };
+    match loaded {
+        Ok(g) => Ok(Ok(g)),
+        Err(e) => {
+            report_load_error(&e, err, style)?;
+            Ok(Err(exit::INVALID_KNOWLEDGE))
+        }
+    }
+}
+
+fn report_load_error(e: &LoadError, err: &mut dyn Write, style: Style) -> io::Result<()> {
+    match e {
+        LoadError::Invalid(report) => {
+            for d in report.errors() {
+                write!(err, "{}", diagnostic::render(&diagnostic::knowledge(d, report), style.color))?;
+            }
+            let n = report.errors().count();
+            writeln!(err, "error: {n} problem(s) in the knowledge files; nothing was loaded")?;
+        }
+        other => writeln!(err, "error: {other}")?,
+    }
+    Ok(())
+}
+
+/// Runs the command line. Returns the exit status; `Err` only for I/O errors on the
+/// output handles themselves (a closed pipe).
+pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write, stdout_tty: bool, stderr_tty: bool) -> io::Result<u8> {
+    let style = Style::detect(cli.color, stdout_tty);
+    let err_style = Style::detect(cli.color, stderr_tty);
+    let graph = match load_graph(cli.graph.as_deref(), err, err_style)? {
+        Ok(g) => g,
+        Err(code) => return Ok(code),
+    };
+    match &cli.command {
+        Command::Ask { query } => {
+            let text = query.join(" ");
+            ask(&graph, &text, cli.format, style, err_style, out, err)
+        }
+        Command::Run { files } => run_files(&graph, files, cli.format, style, out, err, err_style),
+        Command::Check => check(&graph, cli.format, out),
+    }
+}
+
+/// The outcome of one query, before printing.
+pub enum Outcome {
+    Answer(Answer),
+    Syntax(SyntaxError),
+    Eval(EvalError),
+}
+
+impl Outcome {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Answer(a) if a.is_empty() => exit::NOT_FOUND,
+            Outcome::Answer(_) => exit::OK,
+            Outcome::Syntax(_) => exit::USAGE,
+            Outcome::Eval(e) => e.exit_code(),
+        }
+    }
+
+    /// The error as a located diagnostic, or `None` for an answer.
+    pub fn diagnostic(&self, text: &str) -> Option<diagnostic::Located> {
+        match self {
+            Outcome::Answer(_) => None,
+            Outcome::Syntax(e) => Some(diagnostic::query_error(text, e.to_string(), e.offset(), e.len(), "here", e.help())),
+            Outcome::Eval(e) => {
+                let s = e.span();
+                Some(diagnostic::query_error(text, e.to_string(), s.start, s.len(), "not found", e.help()))
+            }
+        }
+    }
+}
+
+/// Parses and evaluates one query.
+pub fn answer(graph: &KnowledgeGraph, text: &str) -> Outcome {
+    match query::parse(text) {
+        Err(e) => Outcome::Syntax(e),
+        Ok(q) => match query::eval(graph, &q) {
+            Ok(a) => Outcome::Answer(a),
+            Err(e) => Outcome::Eval(e),
+        },
+    }
+}
+
+fn ask(
+    graph: &KnowledgeGraph,
+    text: &str,
+    format: Format,
+    style: Style,
+    err_style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let outcome = answer(graph, text);
+    match &outcome {
+        Outcome::Answer(a) => out.write_all(render::render(a, format, style).as_bytes())?,
+        _ => {
+            if let Some(d) = outcome.diagnostic(text) {
+                write!(err, "{}", diagnostic::render(&d, err_style.color))?;
+            }
+        }
+    }
+    Ok(outcome.exit_code())
+}
+
+/// Splits a query file into (line number, query), skipping blanks and `#` comments.
+pub fn query_lines(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim()))
+        .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+fn run_files(
+    graph: &KnowledgeGraph,
+    files: &[PathBuf],
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    err_style: Style,
+) -> io::Result<u8> {
+    let mut worst = exit::OK;
+    let mut json_items = Vec::new();
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                writeln!(err, "error: cannot read {}: {e}", file.display())?;
+                worst = worst.max(exit::USAGE);
+                continue;
+            }
+        };
+        for (line, q) in query_lines(&text) {
+            let outcome = answer(graph, q);
+            worst = worst.max(outcome.exit_code());
+            if format == Format::Json {
+                let result = match &outcome {
+                    Outcome::Answer(a) => serde_json::to_value(a).unwrap_or_default(),
+                    other => serde_json::json!({
+                        "type": "error",
+                        "message": other.diagnostic(q).map(|d| d.message).unwrap_or_default(),
+                    }),
+                };
+                json_items.push(serde_json::json!({
+                    "file": file.display().to_string(),
+                    "line": line,
+                    "query": q,
+                    "result": result,
+                }));
+                continue;
+            }
+            // Errors go to stdout here, in place of the answer: a query file's output is
+            // a report, and the golden files under queries/ check errors too.
+            let prompt = match format {
+                Format::Markdown => format!("### `{q}`\n\n"),
+                _ => format!("{} {q}\n", style.paint(anstyle::Style::new().effects(anstyle::Effects::BOLD), ">")),
+            };
+            out.write_all(prompt.as_bytes())?;
+            match &outcome {
+                Outcome::Answer(a) => out.write_all(render::render(a, format, style).as_bytes())?,
+                other => {
+                    if let Some(d) = other.diagnostic(q) {
+                        writeln!(out, "error at {}:{line}", file.display())?;
+                        write!(out, "{}", diagnostic::render(&d, style.color))?;
+                    }
+                }
+            }
+            out.write_all(b"\n")?;
+        }
+    }
+    if format == Format::Json {
+        let s = serde_json::to_string_pretty(&json_items).unwrap_or_default();
+        writeln!(out, "{s}")?;
+    }
+    let _ = err_style;
+    Ok(worst)
+}
+
+fn check(graph: &KnowledgeGraph, format: Format, out: &mut dyn Write) -> io::Result<u8> {
+    let warnings: Vec<_> = graph
+        .report()
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .collect();
+    let by_kind: Vec<(Kind, usize)> = Kind::ALL
+        .iter()
+        .map(|k| (*k, graph.nodes().filter(|(_, n)| n.kind == *k).count()))
+        .collect();
+    let curated = graph.nodes().filter(|(_, n)| n.curated).count();
+    let mut categories: Vec<&str> = graph.nodes().map(|(_, n)| n.category.as_str()).collect();
+    categories.sort();
+    categories.dedup();
+    if format == Format::Json {
+        let v = serde_json::json!({
+            "ok": true,
+            "nodes": graph.node_count(),
+            "curated": curated,
+            "catalog_only": graph.node_count() - curated,
+            "by_kind": by_kind.iter().map(|(k, n)| (k.to_string(), *n)).collect::<std::collections::BTreeMap<_, _>>(),
+            "edges": graph.edge_count(),
+            "relations": graph.relations().len(),
+            "categories": categories,
+            "warnings": warnings,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        return Ok(exit::OK);
+    }
+    writeln!(
+        out,
+        "ok: {} nodes ({}), {} edges, {} relations, {} categories",
+        graph.node_count(),
+        by_kind
+            .iter()
+            .map(|(k, n)| format!("{n} {}", if *n == 1 { k.as_str() } else { k.plural() }))
+            .collect::<Vec<_>>()
+            .join(", "),
+        graph.edge_count(),
+        graph.relations().len(),
+        categories.len()
+    )?;
+    writeln!(out, "curated: {curated}, catalog only: {}", graph.node_count() - curated)?;
+    if !warnings.is_empty() {
+        writeln!(out, "{} warning(s):", warnings.len())?;
+        for w in warnings {
+            writeln!(out, "  {w}")?;
+        }
+    }
+    Ok(exit::OK)
+}

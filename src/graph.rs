@@ -1,0 +1,367 @@
+//! The knowledge graph: a petgraph `StableDiGraph` of validated nodes plus the indexes the
+//! query evaluator needs (names, relation phrases). Third stage, after `load`.
+//!
+//! petgraph's `NodeIndex` stays inside this module; callers get an opaque [`NodeKey`], so
+//! the storage can change (for a snapshot or a compact graph) without touching queries or
+//! renderers.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::path::Path;
+
+use petgraph::Direction as PgDirection;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+
+use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
+use crate::model::{EdgeData, Node, RelationDef};
+
+/// An opaque handle on a node of one [`KnowledgeGraph`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeKey(u32);
+
+impl NodeKey {
+    fn index(self) -> NodeIndex {
+        NodeIndex::new(self.0 as usize)
+    }
+    fn of(i: NodeIndex) -> Self {
+        NodeKey(i.index() as u32)
+    }
+}
+
+/// Which way an edge points, seen from the node being looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Outgoing,
+    Incoming,
+}
+
+/// An edge seen from one of its ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Link<'g> {
+    pub relation: &'g RelationDef,
+    pub direction: Direction,
+    pub other: NodeKey,
+    pub note: Option<&'g str>,
+}
+
+/// An edge with both ends, as it is stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeView<'g> {
+    pub from: NodeKey,
+    pub to: NodeKey,
+    pub relation: &'g RelationDef,
+    pub note: Option<&'g str>,
+}
+
+/// One step of a path: the edge and whether it was walked along its direction.
+#[derive(Debug, Clone, Copy)]
+pub struct Hop<'g> {
+    pub edge: EdgeView<'g>,
+    pub forward: bool,
+}
+
+/// A relation phrase resolved against the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RelationMatch<'g> {
+    pub relation: &'g RelationDef,
+    /// True when the phrase read the relation backwards (`monitored by`).
+    pub inverse: bool,
+}
+
+pub struct KnowledgeGraph {
+    graph: StableDiGraph<Node, EdgeData>,
+    relations: Vec<RelationDef>,
+    /// lowercase id, name and alias → node.
+    names: HashMap<String, NodeIndex>,
+    /// normalised phrase → (relation index, inverse?)
+    phrases: HashMap<String, (usize, bool)>,
+    report: Report,
+}
+
+impl std::fmt::Debug for KnowledgeGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnowledgeGraph")
+            .field("nodes", &self.graph.node_count())
+            .field("edges", &self.graph.edge_count())
+            .finish()
+    }
+}
+
+/// Lowercases a relation phrase and drops the filler people type around it
+/// (`is part of`, `part-of`, `Part_Of` all mean `part of`).
+pub fn normalize_phrase(phrase: &str) -> String {
+    let lower = phrase.to_lowercase().replace(['-', '_'], " ");
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let words = match words.first() {
+        Some(&("is" | "are" | "was" | "be" | "gets")) if words.len() > 1 => &words[1..],
+        _ => &words[..],
+    };
+    words.join(" ")
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_graph.rs"));
+}
+
+impl KnowledgeGraph {
+    /// The knowledge shipped inside the binary.
+    pub fn builtin() -> Result<Self, LoadError> {
+        let files: Vec<SourceFile> = embedded::FILES
+            .iter()
+            .map(|(name, text)| SourceFile {
+                name: format!("graph/{name}"),
+                text: (*text).into(),
+            })
+            .collect();
+        Ok(Self::from_knowledge(load::load_files(&files, Vec::new())?))
+    }
+
+    /// Reads and validates a knowledge directory.
+    pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
+        let (files, problems) = load::read_dir(dir)?;
+        Ok(Self::from_knowledge(load::load_files(&files, problems)?))
+    }
+
+    pub fn from_knowledge(k: Knowledge) -> Self {
+        let mut graph = StableDiGraph::with_capacity(k.nodes.len(), k.edges.len());
+        let mut names = HashMap::new();
+        let mut index = Vec::with_capacity(k.nodes.len());
+        for node in k.nodes {
+            let keys: Vec<String> = std::iter::once(&node.id)
+                .chain(std::iter::once(&node.name))
+                .chain(node.aliases.iter())
+                .map(|s| s.trim().to_lowercase())
+                .collect();
+            let i = graph.add_node(node);
+            for key in keys {
+                names.entry(key).or_insert(i);
+            }
+            index.push(i);
+        }
+        for (from, to, e) in k.edges {
+            graph.add_edge(index[from], index[to], e);
+        }
+        let mut phrases = HashMap::new();
+        for (i, r) in k.relations.iter().enumerate() {
+            phrases.insert(normalize_phrase(&r.id), (i, false));
+            if let Some(v) = &r.verb {
+                phrases.entry(normalize_phrase(v)).or_insert((i, false));
+            }
+            // For a symmetric relation the inverse reads the same way.
+            phrases
+                .entry(normalize_phrase(&r.inverse))
+                .or_insert((i, !r.symmetric));
+        }
+        KnowledgeGraph {
+            graph,
+            relations: k.relations,
+            names,
+            phrases,
+            report: k.report,
+        }
+    }
+
+    /// Warnings found while loading.
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub fn node(&self, key: NodeKey) -> &Node {
+        &self.graph[key.index()]
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// Nodes in the order they were loaded.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeKey, &Node)> + '_ {
+        self.graph
+            .node_indices()
+            .map(|i| (NodeKey::of(i), &self.graph[i]))
+    }
+
+    pub fn relations(&self) -> &[RelationDef] {
+        &self.relations
+    }
+
+    /// Every edge of the graph.
+    pub fn edges(&self) -> impl Iterator<Item = EdgeView<'_>> + '_ {
+        (&self.graph).edge_references().map(|e| self.view(e))
+    }
+
+    fn view<'g>(&'g self, e: petgraph::stable_graph::EdgeReference<'g, EdgeData>) -> EdgeView<'g> {
+        EdgeView {
+            from: NodeKey::of(e.source()),
+            to: NodeKey::of(e.target()),
+            relation: &self.relations[e.weight().relation],
+            note: e.weight().note.as_deref(),
+        }
+    }
+
+    /// Finds a node by id, full name or alias, ignoring case.
+    pub fn resolve(&self, name: &str) -> Option<NodeKey> {
+        self.names
+            .get(&name.trim().to_lowercase())
+            .map(|i| NodeKey::of(*i))
+    }
+
+    /// Up to three names close to `name`, for "did you mean".
+    pub fn suggest(&self, name: &str) -> Vec<String> {
+        let lower = name.trim().to_lowercase();
+        let mut scored: Vec<(f64, NodeIndex)> = self
+            .names
+            .iter()
+            .map(|(k, i)| {
+                let mut s = strsim::jaro_winkler(&lower, k);
+                if k.contains(&lower) && lower.len() >= 3 {
+                    s = s.max(0.9);
+                }
+                (s, *i)
+            })
+            .filter(|(s, _)| *s > 0.75)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, i) in scored {
+            let id = &self.graph[i].id;
+            if !out.contains(id) {
+                out.push(id.clone());
+            }
+            if out.len() == 3 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Resolves a relation phrase (`monitors`, `monitor`, `monitored by`, `is part of`).
+    pub fn resolve_relation(&self, phrase: &str) -> Option<RelationMatch<'_>> {
+        self.phrases
+            .get(&normalize_phrase(phrase))
+            .map(|&(i, inverse)| RelationMatch {
+                relation: &self.relations[i],
+                inverse,
+            })
+    }
+
+    /// Every phrase a relation can be written as, for suggestions and completion.
+    pub fn relation_phrases(&self) -> impl Iterator<Item = &str> + '_ {
+        self.phrases.keys().map(String::as_str)
+    }
+
+    /// Every edge touching `key`, seen from `key`. A symmetric relation shows as outgoing
+    /// from both ends.
+    pub fn links(&self, key: NodeKey) -> Vec<Link<'_>> {
+        let i = key.index();
+        let mut out = Vec::new();
+        for dir in [PgDirection::Outgoing, PgDirection::Incoming] {
+            for e in self.graph.edges_directed(i, dir) {
+                let rel = &self.relations[e.weight().relation];
+                let (other, direction) = match dir {
+                    PgDirection::Outgoing => (e.target(), Direction::Outgoing),
+                    PgDirection::Incoming if rel.symmetric => (e.source(), Direction::Outgoing),
+                    PgDirection::Incoming => (e.source(), Direction::Incoming),
+                };
+                out.push(Link {
+                    relation: rel,
+                    direction,
+                    other: NodeKey::of(other),
+                    note: e.weight().note.as_deref(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Shortest chain of edges from `from` to `to`: along edge directions when such a
+    /// chain exists, otherwise ignoring direction. `None` when they are not connected.
+    pub fn shortest_path(&self, from: NodeKey, to: NodeKey) -> Option<Vec<Hop<'_>>> {
+        self.bfs_path(from, to, true)
+            .or_else(|| self.bfs_path(from, to, false))
+    }
+
+    fn bfs_path(&self, from: NodeKey, to: NodeKey, directed: bool) -> Option<Vec<Hop<'_>>> {
+        if from == to {
+            return Some(Vec::new());
+        }
+        let mut prev: HashMap<NodeIndex, Hop<'_>> = HashMap::new();
+        let mut queue = VecDeque::from([from.index()]);
+        let start = from.index();
+        while let Some(n) = queue.pop_front() {
+            for (next, hop, _) in self.steps(n, directed) {
+                if next == start || prev.contains_key(&next) {
+                    continue;
+                }
+                prev.insert(next, hop);
+                if next == to.index() {
+                    let mut path = vec![hop];
+                    let mut cur = if hop.forward { hop.edge.from } else { hop.edge.to };
+                    while cur != from {
+                        let h = prev[&cur.index()];
+                        cur = if h.forward { h.edge.from } else { h.edge.to };
+                        path.push(h);
+                    }
+                    path.reverse();
+                    return Some(path);
+                }
+                queue.push_back(next);
+            }
+        }
+        None
+    }
+
+    /// The nodes reachable from `n` in one step, with the hop that reaches them.
+    fn steps(&self, n: NodeIndex, directed: bool) -> impl Iterator<Item = (NodeIndex, Hop<'_>, EdgeIndex)> + '_ {
+        let out = self
+            .graph
+            .edges_directed(n, PgDirection::Outgoing)
+            .map(|e| (e.target(), Hop { edge: self.view(e), forward: true }, e.id()));
+        let inc = self
+            .graph
+            .edges_directed(n, PgDirection::Incoming)
+            .filter(move |e| !directed || self.relations[e.weight().relation].symmetric)
+            .map(|e| (e.source(), Hop { edge: self.view(e), forward: false }, e.id()));
+        out.chain(inc)
+    }
+
+    /// Nodes within `depth` steps of `center` (any direction), optionally only through
+    /// the given relations, with their distance; and the edges walked to reach them.
+    pub fn neighborhood(
+        &self,
+        center: NodeKey,
+        depth: usize,
+        via: Option<&[&RelationDef]>,
+    ) -> (Vec<(NodeKey, usize)>, Vec<EdgeView<'_>>) {
+        let allowed = |r: &RelationDef| via.is_none_or(|v| v.iter().any(|x| x.id == r.id));
+        let mut dist: HashMap<NodeIndex, usize> = HashMap::from([(center.index(), 0)]);
+        let mut order = vec![(center, 0)];
+        let mut edges = Vec::new();
+        let mut seen_edges = HashSet::new();
+        let mut queue = VecDeque::from([center.index()]);
+        while let Some(n) = queue.pop_front() {
+            let d = dist[&n];
+            if d >= depth {
+                continue;
+            }
+            for (next, hop, id) in self.steps(n, false) {
+                if !allowed(hop.edge.relation) || !seen_edges.insert(id) {
+                    continue;
+                }
+                // An edge to a node already found still belongs to the picture, once.
+                edges.push(hop.edge);
+                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(next) {
+                    v.insert(d + 1);
+                    order.push((NodeKey::of(next), d + 1));
+                    queue.push_back(next);
+                }
+            }
+        }
+        (order, edges)
+    }
+}

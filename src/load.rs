@@ -1,0 +1,1107 @@
+//! YAML → validated model. Second stage of the pipeline, after `model` defines the types
+//! and before `graph` indexes them.
+//!
+//! Loading happens in two passes on purpose. First every file is deserialised into plain
+//! serde structs (`raw`), keeping source locations with `serde_saphyr::Spanned`. Then one
+//! validation pass checks everything that serde cannot (unique ids, declared relations,
+//! existing targets, well-formed quantities) and collects *every* problem with its
+//! `file:line:col`, so that an author fixes a whole directory in one round instead of one
+//! error per run.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::model::{EdgeData, Fact, Kind, Node, Property, RelationDef, Source};
+use crate::value::{Value, parse_quantity};
+
+/// Properties that would shadow a node's own fields in `find where ...`.
+const RESERVED_PROPERTIES: &[&str] = &["id", "name", "kind", "category", "summary", "alias"];
+
+/// Files larger than this are refused before parsing: the shipped graph is a few hundred
+/// KB, and a multi-megabyte hand-written YAML file is far more likely a mistake.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// One knowledge file, from disk or embedded in the binary.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown in diagnostics (relative to the knowledge directory's parent).
+    pub name: String,
+    pub text: Arc<str>,
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One located problem in the knowledge files.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the file as a whole.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+    /// Byte range in the file, for the caret display.
+    #[serde(skip)]
+    pub offset: usize,
+    #[serde(skip)]
+    pub len: usize,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {sev}: {}",
+            self.file, self.line, self.column, self.message
+        )
+    }
+}
+
+/// Errors of the load stage.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The knowledge directory given with `--graph` does not exist or is not a directory.
+    #[error("knowledge directory `{0}` does not exist or is not a directory")]
+    NoDirectory(PathBuf),
+    /// The directory holds no `.yaml` files at all.
+    #[error("knowledge directory `{0}` contains no .yaml files")]
+    Empty(PathBuf),
+    /// The files were read but are not valid knowledge; every problem is listed.
+    #[error("the knowledge files have {} error(s)", .0.errors().count())]
+    Invalid(Box<Report>),
+}
+
+/// All diagnostics of one load, with the file texts needed to show them in context.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: HashMap<String, Arc<str>>,
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+    }
+}
+
+/// The validated content of a knowledge directory.
+#[derive(Debug, Default)]
+pub struct Knowledge {
+    pub relations: Vec<RelationDef>,
+    pub nodes: Vec<Node>,
+    /// (from node, to node, edge) as indices into `nodes`.
+    pub edges: Vec<(usize, usize, EdgeData)>,
+    /// Warnings found while loading (nodes that are thin on content).
+    pub report: Report,
+}
+
+// ---------------------------------------------------------------------------------------
+// Raw serde structs: the YAML shape, nothing checked beyond types.
+// ---------------------------------------------------------------------------------------
+
+mod raw {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct File {
+        pub relations: Option<Vec<Spanned<Relation>>>,
+        /// Default category for the file's nodes.
+        pub category: Option<Spanned<String>>,
+        pub nodes: Option<Vec<Spanned<Node>>>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Relation {
+        pub id: Option<Spanned<String>>,
+        pub description: Option<Spanned<String>>,
+        pub inverse: Option<Spanned<String>>,
+        pub verb: Option<Spanned<String>>,
+        #[serde(default)]
+        pub symmetric: bool,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Node {
+        pub id: Option<Spanned<String>>,
+        pub name: Option<Spanned<String>>,
+        pub kind: Option<Spanned<String>>,
+        pub category: Option<Spanned<String>>,
+        #[serde(default)]
+        pub aliases: Vec<Spanned<String>>,
+        pub summary: Option<Spanned<String>>,
+        #[serde(default)]
+        pub properties: Ordered<Spanned<String>, Spanned<PropertyValue>>,
+        #[serde(default)]
+        pub facts: Vec<Spanned<FactEntry>>,
+        #[serde(default)]
+        pub sources: Vec<Spanned<String>>,
+        #[serde(default)]
+        pub relations: Ordered<Spanned<String>, Spanned<Targets>>,
+    }
+
+    /// A scalar or list as written in YAML; typed later by `value::parse_quantity`.
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    pub enum Plain {
+        Bool(bool),
+        Int(i64),
+        Float(f64),
+        Str(String),
+        List(Vec<String>),
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    pub enum PropertyValue {
+        Plain(Plain),
+        Detailed(DetailedValue),
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct DetailedValue {
+        pub value: Option<Plain>,
+        /// Forces free text even when it looks like a quantity (`{text: "5 per account"}`).
+        pub text: Option<String>,
+        pub source: Option<String>,
+        pub note: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    pub enum FactEntry {
+        Text(String),
+        Detailed {
+            text: String,
+            source: Option<String>,
+        },
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    pub enum Target {
+        Id(String),
+        Detailed { target: String, note: Option<String> },
+    }
+
+    /// `monitors: Lambda` or `monitors: [Lambda, {target: EC2, note: ...}]`.
+    #[derive(Debug)]
+    pub enum Targets {
+        One(String),
+        Many(Vec<Spanned<Target>>),
+    }
+
+    impl<'de> Deserialize<'de> for Targets {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Targets;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a node id or a list of node ids")
+                }
+                fn visit_str<E: de::Error>(self, v: &str) -> Result<Targets, E> {
+                    Ok(Targets::One(v.to_string()))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Targets, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(t) = seq.next_element()? {
+                        out.push(t);
+                    }
+                    Ok(Targets::Many(out))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+
+    /// A YAML mapping that keeps the order it was written in.
+    #[derive(Debug)]
+    pub struct Ordered<K, V>(pub Vec<(K, V)>);
+
+    impl<K, V> Default for Ordered<K, V> {
+        fn default() -> Self {
+            Ordered(Vec::new())
+        }
+    }
+
+    impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Ordered<K, V> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct MV<K, V>(std::marker::PhantomData<(K, V)>);
+            impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Visitor<'de> for MV<K, V> {
+                type Value = Ordered<K, V>;
+                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                    f.write_str("a mapping")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+                    let mut out = Vec::new();
+                    while let Some(kv) = m.next_entry()? {
+                        out.push(kv);
+                    }
+                    Ok(Ordered(out))
+                }
+            }
+            d.deserialize_map(MV(std::marker::PhantomData))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading files
+// ---------------------------------------------------------------------------------------
+
+/// Reads every `.yaml`/`.yml` file below `dir`, sorted by path so that diagnostics and
+/// node order do not depend on the file system. Unreadable files become diagnostics
+/// rather than aborting the load.
+pub fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadError> {
+    if !dir.is_dir() {
+        return Err(LoadError::NoDirectory(dir.to_path_buf()));
+    }
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    collect_yaml(dir, &mut paths, &mut problems, &mut seen, 0);
+    paths.sort();
+    let base = dir.parent().unwrap_or(Path::new(""));
+    let display = |p: &Path| {
+        p.strip_prefix(base)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut files = Vec::new();
+    for p in paths {
+        let name = display(&p);
+        let too_big = std::fs::metadata(&p)
+            .map(|m| m.len() > MAX_FILE_BYTES)
+            .unwrap_or(false);
+        if too_big {
+            problems.push(file_diag(
+                &name,
+                format!(
+                    "file is larger than {} MB; refusing to parse it",
+                    MAX_FILE_BYTES / 1024 / 1024
+                ),
+                Some("split it into several files under graph/".into()),
+            ));
+            continue;
+        }
+        match std::fs::read(&p) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push(SourceFile {
+                    name,
+                    text: text.into(),
+                }),
+                Err(e) => problems.push(file_diag(
+                    &name,
+                    format!(
+                        "file is not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                    None,
+                )),
+            },
+            Err(e) => problems.push(file_diag(&name, format!("cannot read file: {e}"), None)),
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        return Err(LoadError::Empty(dir.to_path_buf()));
+    }
+    for d in &mut problems {
+        if d.file.starts_with('/') {
+            d.file = display(Path::new(&d.file));
+        }
+    }
+    Ok((files, problems))
+}
+
+fn collect_yaml(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+    seen: &mut HashSet<PathBuf>,
+    depth: usize,
+) {
+    // Canonical paths stop symlink loops; the depth cap stops pathological trees.
+    let canon = match dir.canonicalize() {
+        Ok(c) => c,
+        Err(e) => {
+            problems.push(file_diag(
+                &dir.to_string_lossy(),
+                format!("cannot read directory: {e}"),
+                None,
+            ));
+            return;
+        }
+    };
+    if depth > 32 || !seen.insert(canon) {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(file_diag(
+                &dir.to_string_lossy(),
+                format!("cannot read directory: {e}"),
+                None,
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_yaml(&path, out, problems, seen, depth + 1);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+fn file_diag(file: &str, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        file: file.to_string(),
+        line: 0,
+        column: 0,
+        message,
+        help,
+        offset: 0,
+        len: 0,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Validation
+// ---------------------------------------------------------------------------------------
+
+/// Collects diagnostics for one load; knows each file's text to turn locations into
+/// byte offsets.
+struct Collector {
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// A location in a named file.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    file: &'a SourceFile,
+    loc: serde_saphyr::Location,
+}
+
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col: usize = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map(|(b, _)| b)
+                .unwrap_or(l.len());
+            return offset + col;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+/// Length of the token at `offset`, so the caret underlines a whole word.
+fn token_len(text: &str, offset: usize) -> usize {
+    text.get(offset..)
+        .map(|rest| {
+            rest.find(['\n', ',', ']', '}', '#'])
+                .unwrap_or(rest.len())
+                .min(rest.trim_end().len())
+        })
+        .unwrap_or(0)
+        .max(1)
+        .min(text.len().saturating_sub(offset))
+}
+
+impl Collector {
+    fn push(&mut self, sev: Severity, at: At, message: String, help: Option<String>) {
+        let line = at.loc.line() as usize;
+        let column = at.loc.column() as usize;
+        let offset = byte_offset(&at.file.text, line, column);
+        let len = token_len(&at.file.text, offset);
+        self.diagnostics.push(Diagnostic {
+            severity: sev,
+            file: at.file.name.clone(),
+            line,
+            column,
+            message,
+            help,
+            offset,
+            len,
+        });
+    }
+    fn error(&mut self, at: At, message: impl Into<String>, help: Option<String>) {
+        self.push(Severity::Error, at, message.into(), help);
+    }
+    fn warn(&mut self, at: At, message: impl Into<String>, help: Option<String>) {
+        self.push(Severity::Warning, at, message.into(), help);
+    }
+}
+
+/// The closest candidates to `word`, best first, for "did you mean" help.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let lower = word.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(s, _)| *s > 0.8)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+fn did_you_mean(list: &[&str]) -> Option<String> {
+    match list {
+        [] => None,
+        [one] => Some(format!("did you mean `{one}`?")),
+        many => Some(format!(
+            "did you mean one of {}?",
+            many.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn parse_source(s: &str) -> Option<Source> {
+    match s {
+        "notes" => Some(Source::Notes),
+        "catalog" => Some(Source::Catalog),
+        u if u.starts_with("https://") && !u.contains(char::is_whitespace) && u.len() > 8 => {
+            Some(Source::Url(u.to_string()))
+        }
+        _ => None,
+    }
+}
+
+const SOURCE_HELP: &str = "a source is `notes`, `catalog` or an https:// documentation URL";
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn is_snake(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_node_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Parses and validates a set of knowledge files.
+///
+/// `pre` carries diagnostics found while reading (unreadable files); they are reported
+/// together with everything else.
+pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
+    let mut c = Collector { diagnostics: pre };
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_aliases: 1_000,
+            max_depth: 64,
+        },
+    };
+    let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
+    for file in files {
+        if file.text.trim().is_empty() {
+            c.diagnostics.push(Diagnostic {
+                line: 1,
+                column: 1,
+                ..file_diag(
+                    &file.name,
+                    "file is empty".into(),
+                    Some("delete it, or add `nodes:` or `relations:`".into()),
+                )
+            });
+            continue;
+        }
+        match serde_saphyr::from_str_with_options::<raw::File>(&file.text, options.clone()) {
+            Ok(f) => parsed.push((file, f)),
+            Err(e) => {
+                let plain = e.without_snippet().to_string();
+                let message = match plain.rsplit_once(" at line ") {
+                    Some((m, _)) => m.to_string(),
+                    None => plain,
+                };
+                let message = explain_untagged(&message);
+                let loc = e.location().unwrap_or(serde_saphyr::Location::UNKNOWN);
+                let help = if message.contains("tab") {
+                    Some("YAML indentation must use spaces, not tabs".to_string())
+                } else {
+                    None
+                };
+                c.error(At { file, loc }, message, help);
+            }
+        }
+    }
+
+    // Pass 1: the relation vocabulary, so node relations can be checked against it.
+    let mut relations: Vec<RelationDef> = Vec::new();
+    let mut rel_at: HashMap<String, usize> = HashMap::new();
+    for (file, f) in &parsed {
+        for r in f.relations.iter().flatten() {
+            let at = At {
+                file,
+                loc: r.referenced,
+            };
+            let r = &r.value;
+            let Some(id) = &r.id else {
+                c.error(at, "relation is missing required field `id`", None);
+                continue;
+            };
+            let id_at = At {
+                file,
+                loc: id.referenced,
+            };
+            if !is_kebab(&id.value) {
+                c.error(
+                    id_at,
+                    format!("relation id `{}` is not kebab-case", id.value),
+                    Some("use lowercase words joined by `-`, e.g. `delivers-to`".into()),
+                );
+                continue;
+            }
+            if rel_at.contains_key(&id.value) {
+                c.error(
+                    id_at,
+                    format!("relation `{}` is declared twice", id.value),
+                    None,
+                );
+                continue;
+            }
+            let Some(inverse) = &r.inverse else {
+                c.error(
+                    id_at,
+                    format!(
+                        "relation `{}` is missing required field `inverse`",
+                        id.value
+                    ),
+                    Some("the phrase read backwards, e.g. `monitored by`".into()),
+                );
+                continue;
+            };
+            let Some(description) = &r.description else {
+                c.error(
+                    id_at,
+                    format!(
+                        "relation `{}` is missing required field `description`",
+                        id.value
+                    ),
+                    None,
+                );
+                continue;
+            };
+            rel_at.insert(id.value.clone(), relations.len());
+            relations.push(RelationDef {
+                id: id.value.clone(),
+                description: description.value.clone(),
+                inverse: inverse.value.trim().to_lowercase(),
+                verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
+                symmetric: r.symmetric,
+            });
+        }
+    }
+    if relations.is_empty() && !parsed.is_empty() {
+        c.diagnostics.push(file_diag(
+            &parsed[0].0.name,
+            "no relation vocabulary found (expected a file with `relations:`)".into(),
+            Some("add graph/relations.yaml".into()),
+        ));
+    }
+
+    // Pass 2: nodes and their names.
+    struct Pending<'a> {
+        file: &'a SourceFile,
+        raw: &'a raw::Node,
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    // lowercase name/alias/id -> (node index, what it is, where)
+    let mut names: HashMap<String, (usize, &'static str, String)> = HashMap::new();
+    let mut id_index: HashMap<String, usize> = HashMap::new();
+    for (file, f) in &parsed {
+        let file_category = f.category.as_ref().map(|c| c.value.clone());
+        for n in f.nodes.iter().flatten() {
+            let node_at = At {
+                file,
+                loc: n.referenced,
+            };
+            let raw = &n.value;
+            let Some(id) = &raw.id else {
+                c.error(node_at, "node is missing required field `id`", None);
+                continue;
+            };
+            let id_at = At {
+                file,
+                loc: id.referenced,
+            };
+            let missing = |field: &str| format!("node `{}` is missing required field `{field}`", id.value);
+            if !is_node_id(&id.value) {
+                c.error(
+                    id_at,
+                    format!("node id `{}` may only hold letters, digits, `-`, `_` and `.`", id.value),
+                    Some("put the display form in `name:` and keep the id short, e.g. `SecurityGroup`".into()),
+                );
+                continue;
+            }
+            let idx = nodes.len();
+            if let Some((_, _, prev)) = id_index
+                .get(&id.value.to_lowercase())
+                .and_then(|i| names.get(&nodes[*i].id.to_lowercase()))
+            {
+                c.error(
+                    id_at,
+                    format!("duplicate node id `{}` (first defined at {prev})", id.value),
+                    None,
+                );
+                continue;
+            }
+            let name = match &raw.name {
+                Some(n) => n.value.trim().to_string(),
+                None => {
+                    c.error(id_at, missing("name"), None);
+                    String::new()
+                }
+            };
+            let kind = match &raw.kind {
+                Some(k) => match k.value.parse::<Kind>() {
+                    Ok(k) => k,
+                    Err(()) => {
+                        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                        c.error(
+                            At { file, loc: k.referenced },
+                            format!("unknown kind `{}`", k.value),
+                            Some(format!(
+                                "{}kind is one of {}",
+                                did_you_mean(&suggest(&k.value, all.iter().copied()))
+                                    .map(|s| s + " ")
+                                    .unwrap_or_default(),
+                                all.join(", ")
+                            )),
+                        );
+                        Kind::Concept
+                    }
+                },
+                None => {
+                    c.error(id_at, missing("kind"), Some("one of service, component, feature, concept".into()));
+                    Kind::Concept
+                }
+            };
+            let category = match (&raw.category, &file_category) {
+                (Some(cat), _) => cat.value.clone(),
+                (None, Some(cat)) => cat.clone(),
+                (None, None) => {
+                    c.error(id_at, missing("category"), Some("set `category:` on the node or at the top of the file".into()));
+                    String::new()
+                }
+            };
+            let summary = raw.summary.as_ref().map(|s| s.value.trim().to_string()).unwrap_or_default();
+            let mut sources = Vec::new();
+            for s in &raw.sources {
+                match parse_source(s.value.trim()) {
+                    Some(src) => sources.push(src),
+                    None => c.error(
+                        At { file, loc: s.referenced },
+                        format!("invalid source `{}`", s.value),
+                        Some(SOURCE_HELP.into()),
+                    ),
+                }
+            }
+            // Register names: id, name, aliases. Clashes are errors because a name must
+            // resolve to exactly one node.
+            let mut register = |key: &str, what: &'static str, loc: serde_saphyr::Location, c: &mut Collector| {
+                let lower = key.trim().to_lowercase();
+                if lower.is_empty() {
+                    return;
+                }
+                match names.get(&lower) {
+                    Some((other, _, _)) if *other == idx => {}
+                    Some((other, other_what, prev)) => {
+                        let other_id = if *other < nodes.len() { nodes[*other].id.clone() } else { id.value.clone() };
+                        c.error(
+                            At { file, loc },
+                            format!("{what} `{key}` of `{}` is already the {other_what} of `{other_id}` ({prev})", id.value),
+                            Some("names, ids and aliases must be unique across the graph (case-insensitive)".into()),
+                        );
+                    }
+                    None => {
+                        names.insert(lower, (idx, what, format!("{}:{}", file.name, loc.line())));
+                    }
+                }
+            };
+            register(&id.value, "id", id.referenced, &mut c);
+            id_index.insert(id.value.to_lowercase(), idx);
+            if let Some(n) = &raw.name {
+                register(&n.value, "name", n.referenced, &mut c);
+            }
+            for a in &raw.aliases {
+                register(&a.value, "alias", a.referenced, &mut c);
+            }
+            let mut properties = Vec::new();
+            for (pname, pval) in &raw.properties.0 {
+                let p_at = At { file, loc: pname.referenced };
+                if !is_snake(&pname.value) {
+                    c.error(p_at, format!("property name `{}` is not snake_case", pname.value), Some("e.g. `max_item_size`".into()));
+                    continue;
+                }
+                if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
+                    c.error(p_at, format!("property name `{}` is reserved for the node's own field", pname.value), None);
+                    continue;
+                }
+                let v_at = At { file, loc: pval.referenced };
+                if let Some(p) = typed_property(&pname.value, &pval.value, v_at, &mut c) {
+                    properties.push(p);
+                }
+            }
+            let mut facts = Vec::new();
+            for fact in &raw.facts {
+                let (text, source) = match &fact.value {
+                    raw::FactEntry::Text(t) => (t.clone(), None),
+                    raw::FactEntry::Detailed { text, source } => (text.clone(), source.clone()),
+                };
+                let source = match source {
+                    None => None,
+                    Some(s) => match parse_source(s.trim()) {
+                        Some(src) => Some(src),
+                        None => {
+                            c.error(At { file, loc: fact.referenced }, format!("invalid source `{s}`"), Some(SOURCE_HELP.into()));
+                            None
+                        }
+                    },
+                };
+                facts.push(Fact { text: text.trim().to_string(), source });
+            }
+            nodes.push(Node {
+                id: id.value.clone(),
+                name: if name.is_empty() { id.value.clone() } else { name },
+                kind,
+                category,
+                aliases: raw.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+                summary,
+                properties,
+                facts,
+                sources,
+                curated: true,
+                file: file.name.clone(),
+            });
+            pending.push(Pending { file, raw });
+        }
+    }
+
+    // Pass 3: edges, now that every node and relation is known.
+    let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
+    let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut edges: Vec<(usize, usize, EdgeData)> = Vec::new();
+    let mut edge_set: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut degree = vec![0usize; nodes.len()];
+    for (from, p) in pending.iter().enumerate() {
+        for (rel, targets) in &p.raw.relations.0 {
+            let rel_loc = At { file: p.file, loc: rel.referenced };
+            let Some(&r) = rel_at.get(&rel.value) else {
+                c.error(
+                    rel_loc,
+                    format!("relation `{}` is not declared in relations.yaml", rel.value),
+                    did_you_mean(&suggest(&rel.value, rel_names.iter().copied())),
+                );
+                continue;
+            };
+            let list: Vec<(String, Option<String>, serde_saphyr::Location)> = match &targets.value {
+                raw::Targets::One(t) => vec![(t.clone(), None, targets.referenced)],
+                raw::Targets::Many(v) => v
+                    .iter()
+                    .map(|t| match &t.value {
+                        raw::Target::Id(id) => (id.clone(), None, t.referenced),
+                        raw::Target::Detailed { target, note } => (target.clone(), note.clone(), t.referenced),
+                    })
+                    .collect(),
+            };
+            for (target, note, loc) in list {
+                let t_at = At { file: p.file, loc };
+                let Some(&to) = id_index.get(&target.trim().to_lowercase()) else {
+                    let by_name = names.get(&target.trim().to_lowercase()).map(|(i, _, _)| nodes[*i].id.as_str());
+                    let help = match by_name {
+                        Some(real) => Some(format!("relations name node ids: write `{real}`")),
+                        None => did_you_mean(&suggest(&target, node_ids.iter().copied())),
+                    };
+                    c.error(t_at, format!("`{}` {} unknown node `{target}`", nodes[from].id, rel.value), help);
+                    continue;
+                };
+                if to == from {
+                    c.error(t_at, format!("`{}` {} itself", nodes[from].id, rel.value), Some("a node cannot be related to itself".into()));
+                    continue;
+                }
+                let key = if relations[r].symmetric { (r, from.min(to), from.max(to)) } else { (r, from, to) };
+                if !edge_set.insert(key) {
+                    if !relations[r].symmetric {
+                        c.error(t_at, format!("`{}` {} `{}` is listed twice", nodes[from].id, rel.value, nodes[to].id), None);
+                    }
+                    continue;
+                }
+                degree[from] += 1;
+                degree[to] += 1;
+                edges.push((from, to, EdgeData { relation: r, note }));
+            }
+        }
+    }
+
+    // Curated content that is too thin to help a user is a warning, not an error: the
+    // graph still works, but `check` should nag until it is filled in.
+    for (i, p) in pending.iter().enumerate() {
+        let n = &nodes[i];
+        let at = At { file: p.file, loc: p.raw.id.as_ref().map(|s| s.referenced).unwrap_or(serde_saphyr::Location::UNKNOWN) };
+        if n.summary.is_empty() {
+            c.warn(at, format!("node `{}` has no summary", n.id), None);
+        }
+        let has_source = !n.sources.is_empty()
+            || (n.facts.iter().all(|f| f.source.is_some()) && !n.facts.is_empty());
+        if !has_source {
+            c.warn(at, format!("node `{}` has no source", n.id), Some(SOURCE_HELP.into()));
+        }
+        if n.kind == Kind::Service && degree[i] < 3 {
+            c.warn(at, format!("service `{}` has only {} relation(s); curated services should have at least 3", n.id, degree[i]), None);
+        }
+    }
+
+    let mut sources = HashMap::new();
+    for f in files {
+        sources.insert(f.name.clone(), f.text.clone());
+    }
+    let report = Report { diagnostics: c.diagnostics, sources };
+    if report.errors().next().is_some() {
+        return Err(LoadError::Invalid(Box::new(report)));
+    }
+    Ok(Knowledge { relations, nodes, edges, report })
+}
+
+/// serde's message for a value that fits no untagged variant names a Rust type; say what
+/// the YAML should have looked like instead.
+fn explain_untagged(message: &str) -> String {
+    const SHAPES: &[(&str, &str)] = &[
+        ("PropertyValue", "a property value must be a scalar (`true`, `400 KB`, `1-365 days`, text), a list, or a mapping with `value` or `text` and optional `source` and `note` (quote text that contains `,` `:` `{` or `[` inside a flow mapping)"),
+        ("FactEntry", "a fact must be a string or a mapping with `text` and optional `source`"),
+        ("Target", "a relation target must be a node id or a mapping with `target` and optional `note`"),
+        ("Plain", "expected a scalar or a list of strings"),
+    ];
+    if message.contains("did not match any variant of untagged enum") {
+        for (ty, explain) in SHAPES {
+            if message.trim_end().ends_with(ty) {
+                return (*explain).to_string();
+            }
+        }
+    }
+    message.to_string()
+}
+
+fn typed_property(name: &str, raw: &raw::PropertyValue, at: At, c: &mut Collector) -> Option<Property> {
+    let (plain, text, source, note) = match raw {
+        raw::PropertyValue::Plain(p) => (Some(p), None, None, None),
+        raw::PropertyValue::Detailed(d) => (d.value.as_ref(), d.text.clone(), d.source.clone(), d.note.clone()),
+    };
+    let value = match (plain, text) {
+        (Some(_), Some(_)) => {
+            c.error(at, format!("property `{name}` has both `value` and `text`"), Some("use `text` for free text, `value` for a typed value".into()));
+            return None;
+        }
+        (None, Some(t)) => Value::Text(t),
+        (None, None) => {
+            c.error(at, format!("property `{name}` has no `value`"), None);
+            return None;
+        }
+        (Some(p), None) => match p {
+            raw::Plain::Bool(b) => Value::Bool(*b),
+            raw::Plain::Int(i) => number_value(*i as f64),
+            raw::Plain::Float(f) if f.is_finite() => number_value(*f),
+            raw::Plain::Float(_) => {
+                c.error(at, format!("property `{name}` is not a finite number"), None);
+                return None;
+            }
+            raw::Plain::List(items) => Value::List(items.clone()),
+            raw::Plain::Str(s) => match parse_quantity(s) {
+                Ok(Some(v)) => v,
+                Ok(None) => Value::Text(s.trim().to_string()),
+                Err(e) => {
+                    c.error(at, format!("property `{name}`: {e}"), Some(e.help()));
+                    return None;
+                }
+            },
+        },
+    };
+    let source = match source {
+        None => None,
+        Some(s) => match parse_source(s.trim()) {
+            Some(src) => Some(src),
+            None => {
+                c.error(at, format!("invalid source `{s}` on property `{name}`"), Some(SOURCE_HELP.into()));
+                None
+            }
+        },
+    };
+    Some(Property { name: name.to_string(), value, source, note })
+}
+
+fn number_value(n: f64) -> Value {
+    match parse_quantity(&n.to_string()) {
+        Ok(Some(v)) => v,
+        _ => Value::Text(n.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";
+
+    fn load(nodes: &str) -> Result<Knowledge, LoadError> {
+        let files = vec![
+            SourceFile { name: "graph/relations.yaml".into(), text: RELS.into() },
+            SourceFile { name: "graph/services/test.yaml".into(), text: nodes.into() },
+        ];
+        load_files(&files, Vec::new())
+    }
+
+    fn errors(nodes: &str) -> Vec<String> {
+        match load(nodes) {
+            Err(LoadError::Invalid(r)) => r.errors().map(|d| d.to_string()).collect(),
+            Ok(_) => panic!("expected errors"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    const GOOD: &str = "category: monitoring\nnodes:\n  - id: CloudWatch\n    name: Amazon CloudWatch\n    kind: service\n    aliases: [CW]\n    summary: Metrics.\n    sources: [notes]\n    properties:\n      retention: 1-365 days\n      serverless: true\n    relations:\n      monitors: [Lambda]\n  - id: Lambda\n    name: AWS Lambda\n    kind: service\n    summary: Functions.\n    sources: [notes]\n    properties:\n      max_tmp: 10,240 MB\n";
+
+    #[test]
+    fn loads_nodes_properties_and_edges() {
+        let k = load(GOOD).expect("valid");
+        assert_eq!(k.nodes.len(), 2);
+        assert_eq!(k.edges.len(), 1);
+        assert_eq!(k.nodes[0].category, "monitoring");
+        assert!(matches!(k.nodes[0].property("retention").unwrap().value, Value::Range(_)));
+        assert_eq!(k.nodes[1].property("max_tmp").unwrap().value.to_string(), "10,240 MB");
+        // Both services have one relation: warned, not refused.
+        assert!(k.report.warnings().any(|w| w.message.contains("only 1 relation")));
+    }
+
+    #[test]
+    fn duplicate_id_is_located() {
+        let e = errors(&format!("{GOOD}  - id: Lambda\n    name: Again\n    kind: service\n    summary: x\n"));
+        assert!(e.iter().any(|m| m.starts_with("graph/services/test.yaml:21:9: error: duplicate node id `Lambda` (first defined at graph/services/test.yaml:14)")), "{e:?}");
+    }
+
+    #[test]
+    fn duplicate_alias_is_located() {
+        let e = errors(&GOOD.replace("summary: Functions.", "summary: Functions.\n    aliases: [cw]"));
+        assert!(e.iter().any(|m| m.contains("test.yaml:18:15") && m.contains("alias `cw` of `Lambda` is already the alias of `CloudWatch`")), "{e:?}");
+    }
+
+    #[test]
+    fn unknown_target_suggests() {
+        let k = load(&GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]"));
+        let Err(LoadError::Invalid(r)) = k else { panic!() };
+        let d = r.errors().next().unwrap();
+        assert_eq!((d.line, d.column), (13, 18));
+        assert!(d.message.contains("unknown node `Lamda`"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `Lambda`?"));
+    }
+
+    #[test]
+    fn undeclared_relation_suggests() {
+        let k = load(&GOOD.replace("monitors: [Lambda]", "monitor: [Lambda]"));
+        let Err(LoadError::Invalid(r)) = k else { panic!() };
+        let d = r.errors().next().unwrap();
+        assert_eq!((d.line, d.column), (13, 7));
+        assert!(d.message.contains("relation `monitor` is not declared"));
+        assert_eq!(d.help.as_deref(), Some("did you mean `monitors`?"));
+    }
+
+    #[test]
+    fn malformed_quantity_is_located() {
+        let e = errors(&GOOD.replace("10,240 MB", "400 KBB"));
+        assert!(e.iter().any(|m| m.contains("test.yaml:20:16") && m.contains("unknown unit `KBB`")), "{e:?}");
+    }
+
+    #[test]
+    fn missing_fields_are_all_reported() {
+        let e = errors("nodes:\n  - id: A\n  - name: B\n");
+        assert!(e.iter().any(|m| m.contains("test.yaml:2:9") && m.contains("`A` is missing required field `name`")), "{e:?}");
+        assert!(e.iter().any(|m| m.contains("`A` is missing required field `kind`")));
+        assert!(e.iter().any(|m| m.contains("`A` is missing required field `category`")));
+        assert!(e.iter().any(|m| m.contains("test.yaml:3:5") && m.contains("missing required field `id`")), "{e:?}");
+    }
+
+    #[test]
+    fn yaml_syntax_error_is_located() {
+        let e = errors("nodes:\n  - id: [\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].starts_with("graph/services/test.yaml:2:9: error: expected string scalar"), "{e:?}");
+    }
+
+    #[test]
+    fn self_loop_and_unknown_kind() {
+        let e = errors(&GOOD.replace("monitors: [Lambda]", "monitors: [CloudWatch]").replace("kind: service\n    aliases", "kind: servise\n    aliases"));
+        assert!(e.iter().any(|m| m.contains("`CloudWatch` monitors itself")), "{e:?}");
+        assert!(e.iter().any(|m| m.contains("unknown kind `servise`")), "{e:?}");
+    }
+
+    #[test]
+    fn symmetric_edges_are_stored_once() {
+        let text = GOOD.replace("monitors: [Lambda]", "alternative-to: [Lambda]")
+            + "    relations:\n      alternative-to: CloudWatch\n";
+        let k = load(&text).expect("valid");
+        assert_eq!(k.edges.len(), 1);
+    }
+
+    #[test]
+    fn byte_offsets_follow_lines_and_chars() {
+        assert_eq!(byte_offset("ab\ncdé f\n", 2, 5), 3 + 5);
+        assert_eq!(byte_offset("ab\n", 0, 0), 0);
+    }
+}

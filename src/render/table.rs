@@ -1,0 +1,328 @@
+//! Human-readable output: headings, short lines and comfy-table tables. The default
+//! format, on a terminal and in the golden files under `queries/`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Effects, Style as AStyle};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
+
+use super::Style;
+use crate::answer::*;
+use crate::graph::Direction;
+
+const BOLD: AStyle = AStyle::new().effects(Effects::BOLD);
+const DIM: AStyle = AStyle::new().effects(Effects::DIMMED);
+const NAME: AStyle = AStyle::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))
+    .effects(Effects::BOLD);
+const WARN: AStyle = AStyle::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+
+/// Width of tables when stdout is not a terminal (files, pipes, golden outputs).
+const PIPED_WIDTH: u16 = 110;
+
+fn table(style: Style, header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS);
+    if style.color {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.enforce_styling();
+    } else {
+        // Piped output must not depend on the width of whatever terminal is around, so
+        // it wraps at a fixed width instead.
+        t.force_no_tty();
+        t.set_width(PIPED_WIDTH);
+        t.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    t.set_header(header.iter().map(|h| {
+        let c = Cell::new(h);
+        if style.color {
+            c.add_attribute(comfy_table::Attribute::Bold)
+        } else {
+            c
+        }
+    }));
+    t
+}
+
+fn line(out: &mut String, s: &str) {
+    out.push_str(s);
+    out.push('\n');
+}
+
+fn title(style: Style, h: &NodeHeader) -> String {
+    let name = if h.name != h.id {
+        format!(" — {}", h.name)
+    } else {
+        String::new()
+    };
+    format!("{}{name}", style.paint(NAME, &h.id))
+}
+
+pub fn render(answer: &Answer, style: Style) -> String {
+    let mut out = String::new();
+    match answer {
+        Answer::Describe(d) => describe(&mut out, d, style),
+        Answer::Compare(c) => compare(&mut out, c, style),
+        Answer::Nodes(l) => nodes(&mut out, l, style),
+        Answer::Path(p) => path(&mut out, p, style),
+        Answer::Neighbors(n) => neighbors(&mut out, n, style),
+        Answer::Relations(r) => {
+            let mut t = table(style, &["relation", "inverse", "symmetric", "edges", "description"]);
+            for r in &r.relations {
+                t.add_row(vec![
+                    Cell::new(&r.id),
+                    Cell::new(&r.inverse),
+                    Cell::new(if r.symmetric { "yes" } else { "no" }),
+                    Cell::new(r.edges).set_alignment(CellAlignment::Right),
+                    Cell::new(&r.description),
+                ]);
+            }
+            line(&mut out, &t.to_string());
+        }
+        Answer::Counts(c) => {
+            let has_detail = c.items.iter().any(|i| i.detail.is_some());
+            let head: Vec<&str> = if has_detail {
+                vec![c.title.as_str(), "nodes", "types"]
+            } else {
+                vec![c.title.as_str(), "nodes"]
+            };
+            let mut t = table(style, &head);
+            for i in &c.items {
+                let mut r = vec![
+                    Cell::new(&i.name),
+                    Cell::new(i.count).set_alignment(CellAlignment::Right),
+                ];
+                if has_detail {
+                    r.push(Cell::new(i.detail.as_deref().unwrap_or("")));
+                }
+                t.add_row(r);
+            }
+            line(&mut out, &t.to_string());
+        }
+        Answer::Help(h) => line(&mut out, &h.text),
+    }
+    out
+}
+
+fn describe(out: &mut String, d: &NodeDetail, style: Style) {
+    line(out, &title(style, &d.header));
+    let mut meta = format!("{} · {}", d.header.kind, d.header.category);
+    if !d.aliases.is_empty() {
+        write!(meta, " · also: {}", d.aliases.join(", ")).ok();
+    }
+    line(out, &style.paint(DIM, &meta));
+    if !d.summary.is_empty() {
+        line(out, &d.summary);
+    }
+    if !d.curated {
+        line(
+            out,
+            &style.paint(
+                WARN,
+                "This service is known only from the AWS service catalog: no curated facts yet.",
+            ),
+        );
+    }
+    if !d.properties.is_empty() {
+        out.push('\n');
+        let mut t = table(style, &["property", "value", "note"]);
+        for p in &d.properties {
+            let mut note = p.note.clone().unwrap_or_default();
+            if let Some(s) = &p.source {
+                if !note.is_empty() {
+                    note.push(' ');
+                }
+                write!(note, "[{s}]").ok();
+            }
+            t.add_row(vec![Cell::new(&p.name), Cell::new(&p.display), Cell::new(note)]);
+        }
+        line(out, &t.to_string());
+    }
+    if !d.facts.is_empty() {
+        out.push('\n');
+        line(out, &style.paint(BOLD, "Facts"));
+        for f in &d.facts {
+            match &f.source {
+                Some(s) => line(out, &format!("  • {} [{s}]", f.text)),
+                None => line(out, &format!("  • {}", f.text)),
+            }
+        }
+    }
+    if !d.relations.is_empty() {
+        out.push('\n');
+        let mut groups: Vec<(String, Direction, Vec<String>)> = Vec::new();
+        for r in &d.relations {
+            let label = match &r.note {
+                Some(n) => format!("{} ({n})", r.target),
+                None => r.target.clone(),
+            };
+            match groups.iter_mut().find(|g| g.0 == r.phrase && g.1 == r.direction) {
+                Some(g) => g.2.push(label),
+                None => groups.push((r.phrase.clone(), r.direction, vec![label])),
+            }
+        }
+        let mut t = table(style, &["relation", "nodes"]);
+        for (phrase, dir, targets) in groups {
+            let arrow = match dir {
+                Direction::Outgoing => "→",
+                Direction::Incoming => "←",
+            };
+            t.add_row(vec![Cell::new(format!("{phrase} {arrow}")), Cell::new(targets.join(", "))]);
+        }
+        line(out, &t.to_string());
+    }
+    if !d.sources.is_empty() {
+        out.push('\n');
+        line(out, &style.paint(BOLD, "Sources"));
+        for s in &d.sources {
+            line(out, &format!("  {s}"));
+        }
+    }
+}
+
+fn compare(out: &mut String, c: &Comparison, style: Style) {
+    let ids: Vec<&str> = c.nodes.iter().map(|n| n.id.as_str()).collect();
+    line(out, &format!("{} {}", style.paint(BOLD, "compare"), ids.join(" vs ")));
+    let mut head = vec!["", "property"];
+    head.extend(ids.iter().copied());
+    let mut t = table(style, &head);
+    for r in &c.rows {
+        let mut cells = vec![
+            Cell::new(if r.differs { "≠" } else { "" }),
+            Cell::new(&r.property),
+        ];
+        cells.extend(r.values.iter().map(|v| Cell::new(v.as_deref().unwrap_or("-"))));
+        t.add_row(cells);
+    }
+    line(out, &t.to_string());
+    line(out, &style.paint(DIM, "≠ marks rows where the values differ; - means not stated"));
+    if !c.between.is_empty() {
+        out.push('\n');
+        line(out, &style.paint(BOLD, "Related to each other"));
+        for e in &c.between {
+            let note = e.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+            line(out, &format!("  {} {} {}{note}", e.from, e.relation, e.to));
+        }
+    }
+    let fmt_links = |links: &[LinkLine]| {
+        let mut by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for l in links {
+            by.entry(&l.phrase).or_default().push(&l.target);
+        }
+        by.into_iter()
+            .map(|(p, ts)| format!("{p}: {}", ts.join(", ")))
+            .collect::<Vec<_>>()
+    };
+    if !c.shared.is_empty() {
+        out.push('\n');
+        line(out, &style.paint(BOLD, "Shared relations"));
+        for l in fmt_links(&c.shared) {
+            line(out, &format!("  {l}"));
+        }
+    }
+    if c.unique.iter().any(|u| !u.links.is_empty()) {
+        out.push('\n');
+        line(out, &style.paint(BOLD, "Only one of them"));
+        for u in &c.unique {
+            for l in fmt_links(&u.links) {
+                line(out, &format!("  {}: {l}", u.node));
+            }
+        }
+    }
+}
+
+fn nodes(out: &mut String, l: &NodeList, style: Style) {
+    line(
+        out,
+        &format!("{} ({})", style.paint(BOLD, &l.title), l.nodes.len()),
+    );
+    if l.nodes.is_empty() {
+        line(out, &style.paint(DIM, "no nodes match"));
+        return;
+    }
+    let has_note = l.nodes.iter().any(|n| n.note.is_some());
+    let mut head = vec!["id", "name", "kind", "category"];
+    head.extend(l.columns.iter().map(String::as_str));
+    if has_note {
+        head.push("note");
+    }
+    let mut t = table(style, &head);
+    for n in &l.nodes {
+        let mut cells = vec![
+            Cell::new(&n.header.id),
+            Cell::new(&n.header.name),
+            Cell::new(&n.header.kind),
+            Cell::new(&n.header.category),
+        ];
+        cells.extend(n.values.iter().map(|v| Cell::new(v.as_deref().unwrap_or("-"))));
+        if has_note {
+            cells.push(Cell::new(n.note.as_deref().unwrap_or("")));
+        }
+        t.add_row(cells);
+    }
+    line(out, &t.to_string());
+}
+
+fn path(out: &mut String, p: &PathAnswer, style: Style) {
+    let head = format!("path {} → {}", p.from.id, p.to.id);
+    line(out, &style.paint(BOLD, &head));
+    match &p.hops {
+        None => line(out, &style.paint(DIM, "not connected")),
+        Some(hops) if hops.is_empty() => line(out, "same node"),
+        Some(hops) => {
+            if !p.directed {
+                line(
+                    out,
+                    &style.paint(DIM, "no path along edge directions; this one ignores them"),
+                );
+            }
+            let mut t = table(style, &["#", "from", "relation", "to"]);
+            for (i, h) in hops.iter().enumerate() {
+                t.add_row(vec![
+                    Cell::new(i + 1),
+                    Cell::new(&h.from.id),
+                    Cell::new(&h.phrase),
+                    Cell::new(&h.to.id),
+                ]);
+            }
+            line(out, &t.to_string());
+            let mut chain = hops[0].from.id.clone();
+            for h in hops {
+                write!(chain, " —{}→ {}", h.phrase, h.to.id).ok();
+            }
+            line(out, &chain);
+        }
+    }
+}
+
+fn neighbors(out: &mut String, n: &Neighborhood, style: Style) {
+    line(
+        out,
+        &format!(
+            "{} {} (depth {}): {} nodes, {} edges",
+            style.paint(BOLD, "neighbors of"),
+            n.center.id,
+            n.depth,
+            n.nodes.len().saturating_sub(1),
+            n.edges.len()
+        ),
+    );
+    let mut t = table(style, &["distance", "id", "name", "kind", "category"]);
+    for m in n.nodes.iter().skip(1) {
+        t.add_row(vec![
+            Cell::new(m.distance).set_alignment(CellAlignment::Right),
+            Cell::new(&m.header.id),
+            Cell::new(&m.header.name),
+            Cell::new(&m.header.kind),
+            Cell::new(&m.header.category),
+        ]);
+    }
+    line(out, &t.to_string());
+    let mut e = table(style, &["from", "relation", "to"]);
+    for x in &n.edges {
+        e.add_row(vec![Cell::new(&x.from), Cell::new(&x.relation), Cell::new(&x.to)]);
+    }
+    line(out, &e.to_string());
+}
