@@ -1,0 +1,4 @@
+//! Integration tests: one binary, one module per area. They run the real `awsgraph`
+//! binary (assert_cmd) or the library against the shipped knowledge.
+
+mod common;
