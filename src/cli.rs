@@ -72,7 +72,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Answer one query (see `awsgraph ask help` for the query forms).
-    #[command(after_help = "Examples:\n  awsgraph ask \"describe DynamoDB\"\n  awsgraph ask compare NACL SecurityGroup\n  awsgraph ask \"find services where serverless and not stateful\" -f json")]
+    #[command(
+        after_help = "Examples:\n  awsgraph ask \"describe DynamoDB\"\n  awsgraph ask compare NACL SecurityGroup\n  awsgraph ask \"find services where serverless and not stateful\" -f json"
+    )]
     Ask {
         /// The query; several words are joined with spaces.
         #[arg(required = true, num_args = 1.., value_name = "QUERY")]
@@ -110,10 +112,17 @@ fn report_load_error(e: &LoadError, err: &mut dyn Write, style: Style) -> io::Re
     match e {
         LoadError::Invalid(report) => {
             for d in report.errors() {
-                write!(err, "{}", diagnostic::render(&diagnostic::knowledge(d, report), style.color))?;
+                write!(
+                    err,
+                    "{}",
+                    diagnostic::render(&diagnostic::knowledge(d, report), style.color)
+                )?;
             }
             let n = report.errors().count();
-            writeln!(err, "error: {n} problem(s) in the knowledge files; nothing was loaded")?;
+            writeln!(
+                err,
+                "error: {n} problem(s) in the knowledge files; nothing was loaded"
+            )?;
         }
         other => writeln!(err, "error: {other}")?,
     }
@@ -122,7 +131,13 @@ fn report_load_error(e: &LoadError, err: &mut dyn Write, style: Style) -> io::Re
 
 /// Runs the command line. Returns the exit status; `Err` only for I/O errors on the
 /// output handles themselves (a closed pipe).
-pub fn run(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write, stdout_tty: bool, stderr_tty: bool) -> io::Result<u8> {
+pub fn run(
+    cli: &Cli,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    stdout_tty: bool,
+    stderr_tty: bool,
+) -> io::Result<u8> {
     let style = Style::detect(cli.color, stdout_tty);
     let err_style = Style::detect(cli.color, stderr_tty);
     let graph = match load_graph(cli.graph.as_deref(), err, err_style)? {
@@ -160,10 +175,24 @@ impl Outcome {
     pub fn diagnostic(&self, text: &str) -> Option<diagnostic::Located> {
         match self {
             Outcome::Answer(_) => None,
-            Outcome::Syntax(e) => Some(diagnostic::query_error(text, e.to_string(), e.offset(), e.len(), "here", e.help())),
+            Outcome::Syntax(e) => Some(diagnostic::query_error(
+                text,
+                e.to_string(),
+                e.offset(),
+                e.len(),
+                "here",
+                e.help(),
+            )),
             Outcome::Eval(e) => {
                 let s = e.span();
-                Some(diagnostic::query_error(text, e.to_string(), s.start, s.len(), "not found", e.help()))
+                Some(diagnostic::query_error(
+                    text,
+                    e.to_string(),
+                    s.start,
+                    s.len(),
+                    "not found",
+                    e.help(),
+                ))
             }
         }
     }
@@ -253,7 +282,10 @@ fn run_files(
             // a report, and the golden files under queries/ check errors too.
             let prompt = match format {
                 Format::Markdown => format!("### `{q}`\n\n"),
-                _ => format!("{} {q}\n", style.paint(anstyle::Style::new().effects(anstyle::Effects::BOLD), ">")),
+                _ => format!(
+                    "{} {q}\n",
+                    style.paint(anstyle::Style::new().effects(anstyle::Effects::BOLD), ">")
+                ),
             };
             out.write_all(prompt.as_bytes())?;
             match &outcome {
@@ -303,7 +335,11 @@ fn check(graph: &KnowledgeGraph, format: Format, out: &mut dyn Write) -> io::Res
             "categories": categories,
             "warnings": warnings,
         });
-        writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        )?;
         return Ok(exit::OK);
     }
     writeln!(
@@ -319,7 +355,11 @@ fn check(graph: &KnowledgeGraph, format: Format, out: &mut dyn Write) -> io::Res
         graph.relations().len(),
         categories.len()
     )?;
-    writeln!(out, "curated: {curated}, catalog only: {}", graph.node_count() - curated)?;
+    writeln!(
+        out,
+        "curated: {curated}, catalog only: {}",
+        graph.node_count() - curated
+    )?;
     if !warnings.is_empty() {
         writeln!(out, "{} warning(s):", warnings.len())?;
         for w in warnings {

@@ -301,7 +301,11 @@ impl KnowledgeGraph {
                 prev.insert(next, hop);
                 if next == to.index() {
                     let mut path = vec![hop];
-                    let mut cur = if hop.forward { hop.edge.from } else { hop.edge.to };
+                    let mut cur = if hop.forward {
+                        hop.edge.from
+                    } else {
+                        hop.edge.to
+                    };
                     while cur != from {
                         let h = prev[&cur.index()];
                         cur = if h.forward { h.edge.from } else { h.edge.to };
@@ -317,16 +321,38 @@ impl KnowledgeGraph {
     }
 
     /// The nodes reachable from `n` in one step, with the hop that reaches them.
-    fn steps(&self, n: NodeIndex, directed: bool) -> impl Iterator<Item = (NodeIndex, Hop<'_>, EdgeIndex)> + '_ {
+    fn steps(
+        &self,
+        n: NodeIndex,
+        directed: bool,
+    ) -> impl Iterator<Item = (NodeIndex, Hop<'_>, EdgeIndex)> + '_ {
         let out = self
             .graph
             .edges_directed(n, PgDirection::Outgoing)
-            .map(|e| (e.target(), Hop { edge: self.view(e), forward: true }, e.id()));
+            .map(|e| {
+                (
+                    e.target(),
+                    Hop {
+                        edge: self.view(e),
+                        forward: true,
+                    },
+                    e.id(),
+                )
+            });
         let inc = self
             .graph
             .edges_directed(n, PgDirection::Incoming)
             .filter(move |e| !directed || self.relations[e.weight().relation].symmetric)
-            .map(|e| (e.source(), Hop { edge: self.view(e), forward: false }, e.id()));
+            .map(|e| {
+                (
+                    e.source(),
+                    Hop {
+                        edge: self.view(e),
+                        forward: false,
+                    },
+                    e.id(),
+                )
+            });
         out.chain(inc)
     }
 

@@ -152,7 +152,9 @@ impl QuantityError {
                 "write the number as digits, optionally with `,` thousands separators and one `.`"
                     .to_string()
             }
-            QuantityError::InvertedRange { .. } => "write ranges low-high, e.g. `1-365 days`".into(),
+            QuantityError::InvertedRange { .. } => {
+                "write ranges low-high, e.g. `1-365 days`".into()
+            }
         }
     }
 }
@@ -263,7 +265,11 @@ fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
         Some((d, _)) => d <= 1 && lower.len() <= 4,
         None => false,
     };
-    if typo || !word.chars().all(|c| c.is_alphabetic() || c == '-' || c == '_') {
+    if typo
+        || !word
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '_')
+    {
         return Err(QuantityError::UnknownUnit {
             text: text.to_string(),
             unit: word.to_string(),
@@ -306,14 +312,18 @@ pub fn parse_quantity(text: &str) -> Result<Option<Value>, QuantityError> {
     if !body.starts_with(|c: char| c.is_ascii_digit()) {
         return Ok(None);
     }
-    let num_end = body.find(|c: char| !is_number_char(c)).unwrap_or(body.len());
+    let num_end = body
+        .find(|c: char| !is_number_char(c))
+        .unwrap_or(body.len());
     let first = &body[..num_end];
     let mut rest = body[num_end..].trim_start();
     let mut second = None;
     if let Some(after) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('–')) {
         let after = after.trim_start();
         if after.starts_with(|c: char| c.is_ascii_digit()) {
-            let end = after.find(|c: char| !is_number_char(c)).unwrap_or(after.len());
+            let end = after
+                .find(|c: char| !is_number_char(c))
+                .unwrap_or(after.len());
             second = Some(&after[..end]);
             rest = after[end..].trim_start();
         }

@@ -103,14 +103,34 @@ pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
             let key = resolve(g, target)?;
             // `what monitors X`: who has an edge into X. `what is monitored by X`: the
             // phrase reads backwards, so it is X's outgoing edges.
-            let want = if m.inverse { Direction::Outgoing } else { Direction::Incoming };
-            Ok(Answer::Nodes(what(g, key, m.relation, want, &relation.text)))
+            let want = if m.inverse {
+                Direction::Outgoing
+            } else {
+                Direction::Incoming
+            };
+            Ok(Answer::Nodes(what(
+                g,
+                key,
+                m.relation,
+                want,
+                &relation.text,
+            )))
         }
         QueryKind::WhatDoes { subject, relation } => {
             let key = resolve(g, subject)?;
             let m = relation_of(g, relation)?;
-            let want = if m.inverse { Direction::Incoming } else { Direction::Outgoing };
-            Ok(Answer::Nodes(what(g, key, m.relation, want, &relation.text)))
+            let want = if m.inverse {
+                Direction::Incoming
+            } else {
+                Direction::Outgoing
+            };
+            Ok(Answer::Nodes(what(
+                g,
+                key,
+                m.relation,
+                want,
+                &relation.text,
+            )))
         }
         QueryKind::Path { from, to } => {
             let (a, b) = (resolve(g, from)?, resolve(g, to)?);
@@ -123,7 +143,11 @@ pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
                 .map(|p| relation_of(g, p).map(|m| m.relation))
                 .collect::<Result<Vec<_>, _>>()?;
             let depth = depth.map(|d| d.0).unwrap_or(1);
-            let via = if rels.is_empty() { None } else { Some(&rels[..]) };
+            let via = if rels.is_empty() {
+                None
+            } else {
+                Some(&rels[..])
+            };
             // Depth beyond the node count cannot find more; capping keeps the number
             // meaningful in output without bounding what is reachable.
             let eff = (depth as usize).min(g.node_count());
@@ -133,7 +157,10 @@ pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
                 depth,
                 nodes: nodes
                     .into_iter()
-                    .map(|(k, d)| NeighborNode { header: header(g.node(k)), distance: d })
+                    .map(|(k, d)| NeighborNode {
+                        header: header(g.node(k)),
+                        distance: d,
+                    })
                     .collect(),
                 edges: edges
                     .into_iter()
@@ -148,7 +175,9 @@ pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
         }
         QueryKind::Find { kind, filter } => find(g, kind.map(|k| k.0), filter.as_ref(), q),
         QueryKind::List(target, _) => Ok(list(g, *target)),
-        QueryKind::Help => Ok(Answer::Help(HelpText { text: HELP.trim().to_string() })),
+        QueryKind::Help => Ok(Answer::Help(HelpText {
+            text: HELP.trim().to_string(),
+        })),
     }
 }
 
@@ -160,18 +189,22 @@ fn resolve(g: &KnowledgeGraph, n: &Name) -> Result<NodeKey, EvalError> {
     })
 }
 
-fn relation_of<'g>(g: &'g KnowledgeGraph, p: &Phrase) -> Result<crate::graph::RelationMatch<'g>, EvalError> {
-    g.resolve_relation(&p.text).ok_or_else(|| EvalError::UnknownRelation {
-        phrase: p.text.clone(),
-        span: p.span,
-        suggestions: crate::load::suggest(
-            &crate::graph::normalize_phrase(&p.text),
-            g.relation_phrases(),
-        )
-        .into_iter()
-        .map(str::to_string)
-        .collect(),
-    })
+fn relation_of<'g>(
+    g: &'g KnowledgeGraph,
+    p: &Phrase,
+) -> Result<crate::graph::RelationMatch<'g>, EvalError> {
+    g.resolve_relation(&p.text)
+        .ok_or_else(|| EvalError::UnknownRelation {
+            phrase: p.text.clone(),
+            span: p.span,
+            suggestions: crate::load::suggest(
+                &crate::graph::normalize_phrase(&p.text),
+                g.relation_phrases(),
+            )
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        })
 }
 
 pub(crate) fn header(n: &Node) -> NodeHeader {
@@ -249,10 +282,23 @@ fn describe(g: &KnowledgeGraph, key: NodeKey) -> NodeDetail {
         })
         .collect();
     // Group by relation as the vocabulary orders it, outgoing before incoming.
-    let order = |id: &str| g.relations().iter().position(|r| r.id == id).unwrap_or(usize::MAX);
+    let order = |id: &str| {
+        g.relations()
+            .iter()
+            .position(|r| r.id == id)
+            .unwrap_or(usize::MAX)
+    };
     relations.sort_by(|a, b| {
-        (a.direction == Direction::Incoming, order(&a.relation), &a.target)
-            .cmp(&(b.direction == Direction::Incoming, order(&b.relation), &b.target))
+        (
+            a.direction == Direction::Incoming,
+            order(&a.relation),
+            &a.target,
+        )
+            .cmp(&(
+                b.direction == Direction::Incoming,
+                order(&b.relation),
+                &b.target,
+            ))
     });
     NodeDetail {
         header: header(n),
@@ -276,7 +322,8 @@ fn describe(g: &KnowledgeGraph, key: NodeKey) -> NodeDetail {
 fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
     let nodes: Vec<&Node> = keys.iter().map(|k| g.node(*k)).collect();
     let mut rows = Vec::new();
-    let fixed: [(&str, fn(&Node) -> String); 3] = [
+    type Field = fn(&Node) -> String;
+    let fixed: [(&str, Field); 3] = [
         ("kind", |n| n.kind.to_string()),
         ("category", |n| n.category.clone()),
         ("summary", |n| n.summary.clone()),
@@ -356,7 +403,11 @@ fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
         .zip(&link_sets)
         .map(|(k, set)| UniqueLinks {
             node: g.node(*k).id.clone(),
-            links: set.iter().filter(|l| !shared.contains(l)).cloned().collect(),
+            links: set
+                .iter()
+                .filter(|l| !shared.contains(l))
+                .cloned()
+                .collect(),
         })
         .collect();
     Comparison {
@@ -389,7 +440,7 @@ fn what(
             ..row(g.node(l.other))
         })
         .collect();
-    nodes.sort_by(|a, b| a.header.id.to_lowercase().cmp(&b.header.id.to_lowercase()));
+    nodes.sort_by_key(|n| n.header.id.to_lowercase());
     nodes.dedup_by(|a, b| a.header.id == b.header.id);
     let title = match want {
         Direction::Incoming => format!("what {phrase} {}", me.id),
@@ -407,7 +458,9 @@ fn what(
 
 fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
     let hops = g.shortest_path(a, b);
-    let directed = hops.as_ref().is_some_and(|h| h.iter().all(|h| h.forward || h.edge.relation.symmetric));
+    let directed = hops
+        .as_ref()
+        .is_some_and(|h| h.iter().all(|h| h.forward || h.edge.relation.symmetric));
     PathAnswer {
         from: header(g.node(a)),
         to: header(g.node(b)),
@@ -415,7 +468,11 @@ fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
         hops: hops.map(|hs| {
             hs.iter()
                 .map(|h| {
-                    let (from, to) = if h.forward { (h.edge.from, h.edge.to) } else { (h.edge.to, h.edge.from) };
+                    let (from, to) = if h.forward {
+                        (h.edge.from, h.edge.to)
+                    } else {
+                        (h.edge.to, h.edge.from)
+                    };
                     HopView {
                         from: header(g.node(from)),
                         relation: h.edge.relation.id.clone(),
@@ -436,7 +493,12 @@ fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
 /// Node fields that `find` can test besides properties.
 const FIELDS: &[&str] = &["id", "name", "kind", "category", "summary", "alias"];
 
-fn find(g: &KnowledgeGraph, kind: Option<Kind>, filter: Option<&Cond>, q: &Query) -> Result<Answer, EvalError> {
+fn find(
+    g: &KnowledgeGraph,
+    kind: Option<Kind>,
+    filter: Option<&Cond>,
+    q: &Query,
+) -> Result<Answer, EvalError> {
     let mut columns: Vec<String> = Vec::new();
     if let Some(c) = filter {
         check_cond(g, c, &mut columns)?;
@@ -452,15 +514,16 @@ fn find(g: &KnowledgeGraph, kind: Option<Kind>, filter: Option<&Cond>, q: &Query
             continue;
         }
         let mut r = row(n);
-        r.values = columns
-            .iter()
-            .map(|c| field_text(n, c))
-            .collect();
+        r.values = columns.iter().map(|c| field_text(n, c)).collect();
         nodes.push(r);
     }
     let title = q.to_string().trim_start_matches("find").trim().to_string();
     Ok(Answer::Nodes(NodeList {
-        title: if title.is_empty() { "all nodes".into() } else { title },
+        title: if title.is_empty() {
+            "all nodes".into()
+        } else {
+            title
+        },
         columns,
         nodes,
         anchor: None,
@@ -502,7 +565,10 @@ fn check_cond(g: &KnowledgeGraph, c: &Cond, columns: &mut Vec<String>) -> Result
                     return Err(EvalError::UnknownProperty {
                         name: f.text.clone(),
                         span: f.span,
-                        suggestions: crate::load::suggest(&name, all).into_iter().map(str::to_string).collect(),
+                        suggestions: crate::load::suggest(&name, all)
+                            .into_iter()
+                            .map(str::to_string)
+                            .collect(),
                     });
                 }
                 if !columns.contains(&name) {
@@ -514,7 +580,11 @@ fn check_cond(g: &KnowledgeGraph, c: &Cond, columns: &mut Vec<String>) -> Result
                 && !matches!(value.value, LiteralValue::Number(_))
             {
                 return Err(EvalError::BadComparison {
-                    message: format!("`{}` needs a number, e.g. `{} 1 MB`", op.as_str(), op.as_str()),
+                    message: format!(
+                        "`{}` needs a number, e.g. `{} 1 MB`",
+                        op.as_str(),
+                        op.as_str()
+                    ),
                     span: value.span,
                 });
             }
@@ -608,10 +678,15 @@ fn compare_value(v: &Value, op: Op, lit: &Literal) -> Result<Option<bool>, EvalE
                 })
             }
         }
-        (Value::Quantity(q), LiteralValue::Number(Value::Range(r))) if op == Op::Eq || op == Op::Contains => {
-            (q.unit.dimension == r.unit.dimension).then(|| r.base_low() <= q.base() && q.base() <= r.base_high())
+        (Value::Quantity(q), LiteralValue::Number(Value::Range(r)))
+            if op == Op::Eq || op == Op::Contains =>
+        {
+            (q.unit.dimension == r.unit.dimension)
+                .then(|| r.base_low() <= q.base() && q.base() <= r.base_high())
         }
-        (Value::Range(a), LiteralValue::Number(Value::Range(b))) if a.unit.dimension == b.unit.dimension => {
+        (Value::Range(a), LiteralValue::Number(Value::Range(b)))
+            if a.unit.dimension == b.unit.dimension =>
+        {
             Some(match op {
                 Op::Eq => a.base_low() == b.base_low() && a.base_high() == b.base_high(),
                 Op::Ne => !(a.base_low() == b.base_low() && a.base_high() == b.base_high()),
@@ -643,8 +718,12 @@ fn compare_value(v: &Value, op: Op, lit: &Literal) -> Result<Option<bool>, EvalE
 
 fn list(g: &KnowledgeGraph, target: ListTarget) -> Answer {
     let node_list = |title: &str, pred: &dyn Fn(&Node) -> bool| {
-        let mut nodes: Vec<NodeRow> = g.nodes().filter(|(_, n)| pred(n)).map(|(_, n)| row(n)).collect();
-        nodes.sort_by(|a, b| a.header.id.to_lowercase().cmp(&b.header.id.to_lowercase()));
+        let mut nodes: Vec<NodeRow> = g
+            .nodes()
+            .filter(|(_, n)| pred(n))
+            .map(|(_, n)| row(n))
+            .collect();
+        nodes.sort_by_key(|n| n.header.id.to_lowercase());
         Answer::Nodes(NodeList {
             title: title.to_string(),
             columns: Vec::new(),
@@ -679,7 +758,10 @@ fn list(g: &KnowledgeGraph, target: ListTarget) -> Answer {
                     .collect(),
             })
         }
-        ListTarget::Categories => counts("categories", g.nodes().map(|(_, n)| (n.category.clone(), None))),
+        ListTarget::Categories => counts(
+            "categories",
+            g.nodes().map(|(_, n)| (n.category.clone(), None)),
+        ),
         ListTarget::Kinds => counts("kinds", g.nodes().map(|(_, n)| (n.kind.to_string(), None))),
         ListTarget::Properties => counts(
             "properties",
@@ -710,7 +792,8 @@ fn counts(title: &str, items: impl Iterator<Item = (String, Option<String>)>) ->
             .map(|(name, (count, details))| CountItem {
                 name,
                 count,
-                detail: (!details.is_empty()).then(|| details.into_iter().collect::<Vec<_>>().join(", ")),
+                detail: (!details.is_empty())
+                    .then(|| details.into_iter().collect::<Vec<_>>().join(", ")),
             })
             .collect(),
     })
@@ -740,7 +823,13 @@ mod tests {
 
     fn lit(s: &str) -> Literal {
         let q = parse(&format!("find where x = {s}")).unwrap();
-        let QueryKind::Find { filter: Some(Cond::Compare { value, .. }), .. } = q.kind else { panic!() };
+        let QueryKind::Find {
+            filter: Some(Cond::Compare { value, .. }),
+            ..
+        } = q.kind
+        else {
+            panic!()
+        };
         value
     }
 
@@ -750,16 +839,34 @@ mod tests {
 
     #[test]
     fn quantities_compare_with_units() {
-        assert_eq!(compare_value(&val("400 KB"), Op::Lt, &lit("1 MB")), Ok(Some(true)));
-        assert_eq!(compare_value(&val("400 KB"), Op::Ge, &lit("1 MB")), Ok(Some(false)));
-        assert_eq!(compare_value(&val("200 ms"), Op::Ge, &lit("1 MB")), Ok(None));
+        assert_eq!(
+            compare_value(&val("400 KB"), Op::Lt, &lit("1 MB")),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            compare_value(&val("400 KB"), Op::Ge, &lit("1 MB")),
+            Ok(Some(false))
+        );
+        assert_eq!(
+            compare_value(&val("200 ms"), Op::Ge, &lit("1 MB")),
+            Ok(None)
+        );
     }
 
     #[test]
     fn ranges_match_when_some_value_does() {
-        assert_eq!(compare_value(&val("1-365 days"), Op::Ge, &lit("7 days")), Ok(Some(true)));
-        assert_eq!(compare_value(&val("1-365 days"), Op::Gt, &lit("1 year")), Ok(Some(false)));
-        assert_eq!(compare_value(&val("1-365 days"), Op::Eq, &lit("30 days")), Ok(Some(true)));
+        assert_eq!(
+            compare_value(&val("1-365 days"), Op::Ge, &lit("7 days")),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            compare_value(&val("1-365 days"), Op::Gt, &lit("1 year")),
+            Ok(Some(false))
+        );
+        assert_eq!(
+            compare_value(&val("1-365 days"), Op::Eq, &lit("30 days")),
+            Ok(Some(true))
+        );
     }
 
     #[test]
@@ -767,7 +874,17 @@ mod tests {
         let l = Value::List(vec!["S3".into(), "Redshift".into()]);
         assert_eq!(compare_value(&l, Op::Contains, &lit("red")), Ok(Some(true)));
         assert_eq!(compare_value(&l, Op::Eq, &lit("s3")), Ok(Some(true)));
-        assert_eq!(compare_value(&Value::Text("near real time".into()), Op::Contains, &lit("\"real\"")), Ok(Some(true)));
-        assert_eq!(compare_value(&Value::Bool(false), Op::Eq, &lit("no")), Ok(Some(true)));
+        assert_eq!(
+            compare_value(
+                &Value::Text("near real time".into()),
+                Op::Contains,
+                &lit("\"real\"")
+            ),
+            Ok(Some(true))
+        );
+        assert_eq!(
+            compare_value(&Value::Bool(false), Op::Eq, &lit("no")),
+            Ok(Some(true))
+        );
     }
 }

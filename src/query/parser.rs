@@ -207,8 +207,8 @@ impl<'s> P<'s> {
     fn to_syntax_error(&self, e: PError<'s>) -> SyntaxError {
         let offset = self.pos(e.input);
         let rest = e.input;
-        let found_len = if rest.starts_with('"') {
-            rest[1..].find('"').map(|i| i + 2).unwrap_or(rest.len())
+        let found_len = if let Some(inner) = rest.strip_prefix('"') {
+            inner.find('"').map(|i| i + 2).unwrap_or(rest.len())
         } else {
             rest.find(char::is_whitespace).unwrap_or(rest.len())
         }
@@ -217,10 +217,18 @@ impl<'s> P<'s> {
         let expected = e.expected.clone();
         let message = match (&e.message, found.is_empty()) {
             (Some(m), _) => m.clone(),
-            (None, true) => format!("unexpected end of query; expected {}", join_expected(&expected)),
-            (None, false) => format!("unexpected `{found}`; expected {}", join_expected(&expected)),
+            (None, true) => format!(
+                "unexpected end of query; expected {}",
+                join_expected(&expected)
+            ),
+            (None, false) => format!(
+                "unexpected `{found}`; expected {}",
+                join_expected(&expected)
+            ),
         };
-        let help = if offset == self.src.len() - self.src.trim_start().len() && expected.contains(&"a verb") {
+        let help = if offset == self.src.len() - self.src.trim_start().len()
+            && expected.contains(&"a verb")
+        {
             let sugg = crate::load::suggest(found, VERBS.iter().copied());
             sugg.first()
                 .map(|s| format!("did you mean `{s}`? type `help` for the query forms"))
@@ -279,7 +287,11 @@ impl<'s> P<'s> {
         let sep = |i| {
             alt((
                 recognize((multispace0, char(','), multispace0)),
-                recognize((multispace1, alt((keyword("vs"), keyword("and"))), multispace1)),
+                recognize((
+                    multispace1,
+                    alt((keyword("vs"), keyword("and"))),
+                    multispace1,
+                )),
                 multispace1,
             ))
             .parse(i)
@@ -311,8 +323,16 @@ impl<'s> P<'s> {
         // keeps the parser independent of the relation vocabulary, which is data.
         let (rest, tokens) = cut(many0(preceded(multispace1, |i| self.token(i)))).parse(i)?;
         if tokens.len() < 2 {
-            let at = if tokens.is_empty() { multispace0(i)?.0 } else { rest };
-            let expected = if tokens.is_empty() { "a relation (e.g. `monitors`)" } else { "a node name after the relation" };
+            let at = if tokens.is_empty() {
+                multispace0(i)?.0
+            } else {
+                rest
+            };
+            let expected = if tokens.is_empty() {
+                "a relation (e.g. `monitors`)"
+            } else {
+                "a node name after the relation"
+            };
             return Err(nom::Err::Failure(PError {
                 input: multispace0(at)?.0,
                 expected: vec![expected],
@@ -322,10 +342,17 @@ impl<'s> P<'s> {
         let (last, words) = tokens.split_last().expect("two tokens");
         if let Some(q) = words.iter().find(|t| t.quoted) {
             let at = &self.src[q.span.start..];
-            return failure(at, "a relation phrase is written without quotes (`monitored by`)".into());
+            return failure(
+                at,
+                "a relation phrase is written without quotes (`monitored by`)".into(),
+            );
         }
         let relation = Phrase {
-            text: words.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "),
+            text: words
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             span: words[0].span.to(words[words.len() - 1].span),
         };
         let target = Name {
@@ -355,7 +382,11 @@ impl<'s> P<'s> {
             let (j, _) = multispace0(i)?;
             if let Ok((k, _)) = keyword("depth").parse(j) {
                 let (k, _) = cut(multispace1).parse(k)?;
-                let (after, digits) = cut(expect("a whole number", take_while1(|c: char| c.is_ascii_digit()))).parse(k)?;
+                let (after, digits) = cut(expect(
+                    "a whole number",
+                    take_while1(|c: char| c.is_ascii_digit()),
+                ))
+                .parse(k)?;
                 let n: u32 = match digits.parse() {
                     Ok(n) => n,
                     Err(_) => return failure(k, format!("depth `{digits}` is too large")),
@@ -429,7 +460,10 @@ impl<'s> P<'s> {
     // cond_not = "not" cond_not | "(" cond_or ")" | comparison
     fn cond_not(&self, i: &'s str, depth: usize) -> Res<'s, Cond> {
         if depth > MAX_NESTING {
-            return failure(i, format!("condition nests deeper than {MAX_NESTING} levels"));
+            return failure(
+                i,
+                format!("condition nests deeper than {MAX_NESTING} levels"),
+            );
         }
         if let Ok((j, _)) = keyword("not").parse(i) {
             let (j, c) = cut(preceded(multispace1, |i| self.cond_not(i, depth + 1))).parse(j)?;
@@ -482,7 +516,10 @@ impl<'s> P<'s> {
             let number = recognize((
                 opt(char('~')),
                 take_while1(|c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_')),
-                opt((char('-'), take_while1(|c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_')))),
+                opt((
+                    char('-'),
+                    take_while1(|c: char| c.is_ascii_digit() || matches!(c, '.' | ',' | '_')),
+                )),
             ));
             let unit = |i| {
                 preceded(
@@ -498,10 +535,18 @@ impl<'s> P<'s> {
             return match parse_quantity(text) {
                 Ok(Some(v)) => Ok((rest, lit(LiteralValue::Number(v), rest))),
                 Ok(None) => fail(i, "a number"),
-                Err(e) => Err(nom::Err::Failure(PError::from_external_error(i, ErrorKind::Verify, e))),
+                Err(e) => Err(nom::Err::Failure(PError::from_external_error(
+                    i,
+                    ErrorKind::Verify,
+                    e,
+                ))),
             };
         }
-        let (rest, w) = expect("a value (a number with unit, true/false, a word or \"text\")", word).parse(i)?;
+        let (rest, w) = expect(
+            "a value (a number with unit, true/false, a word or \"text\")",
+            word,
+        )
+        .parse(i)?;
         let value = if w.eq_ignore_ascii_case("true") {
             LiteralValue::Bool(true)
         } else if w.eq_ignore_ascii_case("false") {
@@ -516,8 +561,15 @@ impl<'s> P<'s> {
     fn list(&self, i: &'s str) -> Res<'s, QueryKind> {
         let (i, _) = keyword("list").parse(i)?;
         let (i, _) = cut(multispace1).parse(i)?;
-        let (rest, w) = cut(expect("what to list (services, nodes, relations, categories, properties, kinds)", word)).parse(i)?;
-        match ListTarget::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(w)) {
+        let (rest, w) = cut(expect(
+            "what to list (services, nodes, relations, categories, properties, kinds)",
+            word,
+        ))
+        .parse(i)?;
+        match ListTarget::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(w))
+        {
             Some(t) => Ok((rest, QueryKind::List(t, self.span(i, rest)))),
             None => Err(nom::Err::Failure(PError {
                 input: i,
@@ -538,13 +590,21 @@ impl<'s> P<'s> {
             "a node name",
             alt((quoted, |i| {
                 let (rest, w) = word(i)?;
-                if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w)) || w.starts_with(|c: char| c.is_ascii_digit()) {
+                if KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(w))
+                    || w.starts_with(|c: char| c.is_ascii_digit())
+                {
                     return fail(i, "a node name");
                 }
                 Ok((rest, w.to_string()))
             })),
         )(i)?;
-        Ok((rest, Name { text, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Name {
+                text,
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     fn name_after_ws(&self, i: &'s str) -> Res<'s, Name> {
@@ -566,17 +626,37 @@ impl<'s> P<'s> {
         let (rest, more) = many0(preceded(multispace1, one)).parse(rest)?;
         let mut words = vec![first];
         words.extend(more);
-        Ok((rest, Phrase { text: words.join(" "), span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Phrase {
+                text: words.join(" "),
+                span: self.span(i, rest),
+            },
+        ))
     }
 
     /// Any word or quoted string, remembering which.
     fn token(&self, i: &'s str) -> Res<'s, Token> {
         if i.starts_with('"') {
             let (rest, s) = quoted(i)?;
-            return Ok((rest, Token { text: s, quoted: true, span: self.span(i, rest) }));
+            return Ok((
+                rest,
+                Token {
+                    text: s,
+                    quoted: true,
+                    span: self.span(i, rest),
+                },
+            ));
         }
         let (rest, w) = word(i)?;
-        Ok((rest, Token { text: w.to_string(), quoted: false, span: self.span(i, rest) }))
+        Ok((
+            rest,
+            Token {
+                text: w.to_string(),
+                quoted: false,
+                span: self.span(i, rest),
+            },
+        ))
     }
 }
 
@@ -646,7 +726,10 @@ mod tests {
 
     fn names(q: &Query) -> Vec<(String, usize, usize)> {
         match &q.kind {
-            QueryKind::Compare(ns) => ns.iter().map(|n| (n.text.clone(), n.span.start, n.span.end)).collect(),
+            QueryKind::Compare(ns) => ns
+                .iter()
+                .map(|n| (n.text.clone(), n.span.start, n.span.end))
+                .collect(),
             QueryKind::Describe(n) => vec![(n.text.clone(), n.span.start, n.span.end)],
             _ => vec![],
         }
@@ -656,8 +739,14 @@ mod tests {
         use super::*;
         #[test]
         fn bare_and_quoted_names_with_spans() {
-            assert_eq!(names(&ok("describe DynamoDB")), vec![("DynamoDB".into(), 9, 17)]);
-            assert_eq!(names(&ok("  SHOW \"Amazon DynamoDB\" ")), vec![("Amazon DynamoDB".into(), 7, 24)]);
+            assert_eq!(
+                names(&ok("describe DynamoDB")),
+                vec![("DynamoDB".into(), 9, 17)]
+            );
+            assert_eq!(
+                names(&ok("  SHOW \"Amazon DynamoDB\" ")),
+                vec![("Amazon DynamoDB".into(), 7, 24)]
+            );
         }
         #[test]
         fn missing_name_points_at_end() {
@@ -677,7 +766,12 @@ mod tests {
         use super::*;
         #[test]
         fn separators() {
-            for q in ["compare NACL SecurityGroup", "compare NACL vs SecurityGroup", "compare NACL, SecurityGroup", "compare NACL and SecurityGroup"] {
+            for q in [
+                "compare NACL SecurityGroup",
+                "compare NACL vs SecurityGroup",
+                "compare NACL, SecurityGroup",
+                "compare NACL and SecurityGroup",
+            ] {
                 let n = names(&ok(q));
                 assert_eq!(n.len(), 2, "{q}");
                 assert_eq!(n[1].0, "SecurityGroup");
@@ -697,7 +791,9 @@ mod tests {
         #[test]
         fn points_at() {
             let q = ok("what monitors Lambda");
-            let QueryKind::WhatPointsAt { relation, target } = q.kind else { panic!() };
+            let QueryKind::WhatPointsAt { relation, target } = q.kind else {
+                panic!()
+            };
             assert_eq!(relation.text, "monitors");
             assert_eq!((relation.span.start, relation.span.end), (5, 13));
             assert_eq!((target.text.as_str(), target.span.start), ("Lambda", 14));
@@ -705,20 +801,31 @@ mod tests {
         #[test]
         fn multi_word_phrase() {
             let q = ok("what is monitored by CloudWatch");
-            let QueryKind::WhatPointsAt { relation, target } = q.kind else { panic!() };
+            let QueryKind::WhatPointsAt { relation, target } = q.kind else {
+                panic!()
+            };
             assert_eq!(relation.text, "is monitored by");
             assert_eq!(target.text, "CloudWatch");
         }
         #[test]
         fn does_form() {
             let q = ok("what does CloudWatch monitor");
-            let QueryKind::WhatDoes { subject, relation } = q.kind else { panic!() };
+            let QueryKind::WhatDoes { subject, relation } = q.kind else {
+                panic!()
+            };
             assert_eq!(subject.text, "CloudWatch");
-            assert_eq!((relation.text.as_str(), relation.span.start), ("monitor", 21));
+            assert_eq!(
+                (relation.text.as_str(), relation.span.start),
+                ("monitor", 21)
+            );
         }
         #[test]
         fn incomplete() {
-            assert!(err("what monitors").to_string().contains("node name after the relation"));
+            assert!(
+                err("what monitors")
+                    .to_string()
+                    .contains("node name after the relation")
+            );
             assert!(err("what").to_string().contains("relation"));
             assert_eq!(err("what \"monitors\" Lambda").offset(), 5);
         }
@@ -728,8 +835,14 @@ mod tests {
         use super::*;
         #[test]
         fn with_and_without_to() {
-            for q in ["path DMS Redshift", "path DMS to Redshift", "path from DMS to Redshift"] {
-                let QueryKind::Path { from, to } = ok(q).kind else { panic!() };
+            for q in [
+                "path DMS Redshift",
+                "path DMS to Redshift",
+                "path from DMS to Redshift",
+            ] {
+                let QueryKind::Path { from, to } = ok(q).kind else {
+                    panic!()
+                };
                 assert_eq!((from.text.as_str(), to.text.as_str()), ("DMS", "Redshift"));
             }
         }
@@ -743,12 +856,20 @@ mod tests {
         use super::*;
         #[test]
         fn depth_and_via() {
-            let QueryKind::Neighbors { center, depth, via } = ok("neighbors VPC depth 2 via part-of, monitored by").kind else { panic!() };
+            let QueryKind::Neighbors { center, depth, via } =
+                ok("neighbors VPC depth 2 via part-of, monitored by").kind
+            else {
+                panic!()
+            };
             assert_eq!(center.text, "VPC");
             assert_eq!(depth.map(|d| (d.0, d.1.start)), Some((2, 20)));
             let v: Vec<_> = via.iter().map(|p| p.text.as_str()).collect();
             assert_eq!(v, vec!["part-of", "monitored by"]);
-            let QueryKind::Neighbors { depth, via, .. } = ok("neighbours VPC via part-of depth 3").kind else { panic!() };
+            let QueryKind::Neighbors { depth, via, .. } =
+                ok("neighbours VPC via part-of depth 3").kind
+            else {
+                panic!()
+            };
             assert_eq!((depth.unwrap().0, via.len()), (3, 1));
         }
         #[test]
@@ -756,7 +877,11 @@ mod tests {
             let e = err("neighbors VPC depth two");
             assert_eq!(e.offset(), 20);
             assert!(e.to_string().contains("whole number"), "{e}");
-            assert!(err("neighbors VPC depth 99999999999").to_string().contains("too large"));
+            assert!(
+                err("neighbors VPC depth 99999999999")
+                    .to_string()
+                    .contains("too large")
+            );
         }
     }
 
@@ -765,11 +890,27 @@ mod tests {
         #[test]
         fn kind_and_conditions() {
             let q = ok("find services where stateful = false and max_item_size >= 1 MB");
-            let QueryKind::Find { kind, filter } = q.kind else { panic!() };
+            let QueryKind::Find { kind, filter } = q.kind else {
+                panic!()
+            };
             assert_eq!(kind.map(|k| k.0), Some(Kind::Service));
-            let Some(Cond::And(a, b)) = filter else { panic!() };
-            assert!(matches!(*a, Cond::Compare { op: Op::Eq, value: Literal { value: LiteralValue::Bool(false), .. }, .. }));
-            let Cond::Compare { field, value, .. } = *b else { panic!() };
+            let Some(Cond::And(a, b)) = filter else {
+                panic!()
+            };
+            assert!(matches!(
+                *a,
+                Cond::Compare {
+                    op: Op::Eq,
+                    value: Literal {
+                        value: LiteralValue::Bool(false),
+                        ..
+                    },
+                    ..
+                }
+            ));
+            let Cond::Compare { field, value, .. } = *b else {
+                panic!()
+            };
             assert_eq!(field.text, "max_item_size");
             assert_eq!((value.span.start, value.span.end), (58, 62));
             assert!(matches!(value.value, LiteralValue::Number(_)));
@@ -777,7 +918,13 @@ mod tests {
         #[test]
         fn precedence_not_and_or() {
             let q = ok("find where not stateful or serverless and (a or b)");
-            let QueryKind::Find { filter: Some(Cond::Or(l, r)), .. } = q.kind else { panic!() };
+            let QueryKind::Find {
+                filter: Some(Cond::Or(l, r)),
+                ..
+            } = q.kind
+            else {
+                panic!()
+            };
             assert!(matches!(*l, Cond::Not(..)));
             assert!(matches!(*r, Cond::And(..)));
         }
@@ -809,7 +956,10 @@ mod tests {
         use super::*;
         #[test]
         fn targets() {
-            assert!(matches!(ok("list relations").kind, QueryKind::List(ListTarget::Relations, _)));
+            assert!(matches!(
+                ok("list relations").kind,
+                QueryKind::List(ListTarget::Relations, _)
+            ));
             let e = err("list servics");
             assert_eq!(e.offset(), 5);
         }
@@ -837,7 +987,10 @@ mod tests {
         #[test]
         fn empty_and_huge() {
             assert_eq!(err("").offset(), 0);
-            assert!(matches!(err(&"x".repeat(MAX_QUERY_BYTES + 1)), SyntaxError::TooLong(_)));
+            assert!(matches!(
+                err(&"x".repeat(MAX_QUERY_BYTES + 1)),
+                SyntaxError::TooLong(_)
+            ));
         }
     }
 

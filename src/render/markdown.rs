@@ -41,15 +41,31 @@ pub fn render(answer: &Answer) -> String {
     let mut out = String::new();
     match answer {
         Answer::Describe(d) => {
-            writeln!(out, "## {} — {}\n", escape(&d.header.id), escape(&d.header.name)).ok();
-            writeln!(out, "*{}* · *{}*", escape(&d.header.kind), escape(&d.header.category)).ok();
+            writeln!(
+                out,
+                "## {} — {}\n",
+                escape(&d.header.id),
+                escape(&d.header.name)
+            )
+            .ok();
+            writeln!(
+                out,
+                "*{}* · *{}*",
+                escape(&d.header.kind),
+                escape(&d.header.category)
+            )
+            .ok();
             if !d.aliases.is_empty() {
                 let a: Vec<String> = d.aliases.iter().map(|a| escape(a)).collect();
                 writeln!(out, " · also: {}", a.join(", ")).ok();
             }
             writeln!(out, "\n{}\n", escape(&d.summary)).ok();
             if !d.curated {
-                writeln!(out, "> Known only from the AWS service catalog: no curated facts yet.\n").ok();
+                writeln!(
+                    out,
+                    "> Known only from the AWS service catalog: no curated facts yet.\n"
+                )
+                .ok();
             }
             if !d.properties.is_empty() {
                 table(
@@ -110,20 +126,54 @@ pub fn render(answer: &Answer) -> String {
                 &head,
                 c.rows.iter().map(|r| {
                     let mut row = vec![r.property.clone()];
-                    row.extend(r.values.iter().map(|v| v.clone().unwrap_or_else(|| "-".into())));
-                    row.push(if r.differs { "≠".into() } else { String::new() });
+                    row.extend(
+                        r.values
+                            .iter()
+                            .map(|v| v.clone().unwrap_or_else(|| "-".into())),
+                    );
+                    row.push(if r.differs {
+                        "≠".into()
+                    } else {
+                        String::new()
+                    });
                     row
                 }),
             );
             for e in &c.between {
-                writeln!(out, "- {} *{}* {}", escape(&e.from), escape(&e.relation), escape(&e.to)).ok();
+                writeln!(
+                    out,
+                    "- {} *{}* {}",
+                    escape(&e.from),
+                    escape(&e.relation),
+                    escape(&e.to)
+                )
+                .ok();
             }
             if !c.shared.is_empty() {
-                writeln!(out, "\n**Shared:** {}", c.shared.iter().map(|l| escape(&format!("{} {}", l.phrase, l.target))).collect::<Vec<_>>().join(", ")).ok();
+                writeln!(
+                    out,
+                    "\n**Shared:** {}",
+                    c.shared
+                        .iter()
+                        .map(|l| escape(&format!("{} {}", l.phrase, l.target)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+                .ok();
             }
             for u in &c.unique {
                 if !u.links.is_empty() {
-                    writeln!(out, "\n**Only {}:** {}", escape(&u.node), u.links.iter().map(|l| escape(&format!("{} {}", l.phrase, l.target))).collect::<Vec<_>>().join(", ")).ok();
+                    writeln!(
+                        out,
+                        "\n**Only {}:** {}",
+                        escape(&u.node),
+                        u.links
+                            .iter()
+                            .map(|l| escape(&format!("{} {}", l.phrase, l.target)))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                    .ok();
                 }
             }
             out.push('\n');
@@ -136,45 +186,90 @@ pub fn render(answer: &Answer) -> String {
                 &mut out,
                 &head,
                 l.nodes.iter().map(|n| {
-                    let mut r = vec![n.header.id.clone(), n.header.name.clone(), n.header.kind.clone(), n.header.category.clone()];
-                    r.extend(n.values.iter().map(|v| v.clone().unwrap_or_else(|| "-".into())));
+                    let mut r = vec![
+                        n.header.id.clone(),
+                        n.header.name.clone(),
+                        n.header.kind.clone(),
+                        n.header.category.clone(),
+                    ];
+                    r.extend(
+                        n.values
+                            .iter()
+                            .map(|v| v.clone().unwrap_or_else(|| "-".into())),
+                    );
                     r
                 }),
             );
         }
         Answer::Path(p) => {
-            writeln!(out, "## path {} → {}\n", escape(&p.from.id), escape(&p.to.id)).ok();
+            writeln!(
+                out,
+                "## path {} → {}\n",
+                escape(&p.from.id),
+                escape(&p.to.id)
+            )
+            .ok();
             match &p.hops {
                 None => writeln!(out, "Not connected.\n").map(|_| ()).unwrap_or(()),
                 Some(h) => table(
                     &mut out,
                     &["from", "relation", "to"],
-                    h.iter().map(|h| vec![h.from.id.clone(), h.phrase.clone(), h.to.id.clone()]),
+                    h.iter()
+                        .map(|h| vec![h.from.id.clone(), h.phrase.clone(), h.to.id.clone()]),
                 ),
             }
         }
         Answer::Neighbors(n) => {
-            writeln!(out, "## neighbors of {} (depth {})\n", escape(&n.center.id), n.depth).ok();
+            writeln!(
+                out,
+                "## neighbors of {} (depth {})\n",
+                escape(&n.center.id),
+                n.depth
+            )
+            .ok();
             table(
                 &mut out,
                 &["distance", "id", "name", "kind"],
-                n.nodes.iter().skip(1).map(|m| vec![m.distance.to_string(), m.header.id.clone(), m.header.name.clone(), m.header.kind.clone()]),
+                n.nodes.iter().skip(1).map(|m| {
+                    vec![
+                        m.distance.to_string(),
+                        m.header.id.clone(),
+                        m.header.name.clone(),
+                        m.header.kind.clone(),
+                    ]
+                }),
             );
             table(
                 &mut out,
                 &["from", "relation", "to"],
-                n.edges.iter().map(|e| vec![e.from.clone(), e.relation.clone(), e.to.clone()]),
+                n.edges
+                    .iter()
+                    .map(|e| vec![e.from.clone(), e.relation.clone(), e.to.clone()]),
             );
         }
         Answer::Relations(r) => table(
             &mut out,
             &["relation", "inverse", "symmetric", "edges", "description"],
-            r.relations.iter().map(|r| vec![r.id.clone(), r.inverse.clone(), r.symmetric.to_string(), r.edges.to_string(), r.description.clone()]),
+            r.relations.iter().map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.inverse.clone(),
+                    r.symmetric.to_string(),
+                    r.edges.to_string(),
+                    r.description.clone(),
+                ]
+            }),
         ),
         Answer::Counts(c) => table(
             &mut out,
             &[c.title.as_str(), "nodes", "types"],
-            c.items.iter().map(|i| vec![i.name.clone(), i.count.to_string(), i.detail.clone().unwrap_or_default()]),
+            c.items.iter().map(|i| {
+                vec![
+                    i.name.clone(),
+                    i.count.to_string(),
+                    i.detail.clone().unwrap_or_default(),
+                ]
+            }),
         ),
         Answer::Help(h) => {
             writeln!(out, "```\n{}\n```", h.text).ok();

@@ -69,7 +69,10 @@ pub fn render(answer: &Answer, style: Style) -> String {
         Answer::Path(p) => path(&mut out, p, style),
         Answer::Neighbors(n) => neighbors(&mut out, n, style),
         Answer::Relations(r) => {
-            let mut t = table(style, &["relation", "inverse", "symmetric", "edges", "description"]);
+            let mut t = table(
+                style,
+                &["relation", "inverse", "symmetric", "edges", "description"],
+            );
             for r in &r.relations {
                 t.add_row(vec![
                     Cell::new(&r.id),
@@ -136,7 +139,11 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
                 }
                 write!(note, "[{s}]").ok();
             }
-            t.add_row(vec![Cell::new(&p.name), Cell::new(&p.display), Cell::new(note)]);
+            t.add_row(vec![
+                Cell::new(&p.name),
+                Cell::new(&p.display),
+                Cell::new(note),
+            ]);
         }
         line(out, &t.to_string());
     }
@@ -158,7 +165,10 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
                 Some(n) => format!("{} ({n})", r.target),
                 None => r.target.clone(),
             };
-            match groups.iter_mut().find(|g| g.0 == r.phrase && g.1 == r.direction) {
+            match groups
+                .iter_mut()
+                .find(|g| g.0 == r.phrase && g.1 == r.direction)
+            {
                 Some(g) => g.2.push(label),
                 None => groups.push((r.phrase.clone(), r.direction, vec![label])),
             }
@@ -169,7 +179,10 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
                 Direction::Outgoing => "→",
                 Direction::Incoming => "←",
             };
-            t.add_row(vec![Cell::new(format!("{phrase} {arrow}")), Cell::new(targets.join(", "))]);
+            t.add_row(vec![
+                Cell::new(format!("{phrase} {arrow}")),
+                Cell::new(targets.join(", ")),
+            ]);
         }
         line(out, &t.to_string());
     }
@@ -184,7 +197,10 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
 
 fn compare(out: &mut String, c: &Comparison, style: Style) {
     let ids: Vec<&str> = c.nodes.iter().map(|n| n.id.as_str()).collect();
-    line(out, &format!("{} {}", style.paint(BOLD, "compare"), ids.join(" vs ")));
+    line(
+        out,
+        &format!("{} {}", style.paint(BOLD, "compare"), ids.join(" vs ")),
+    );
     let mut head = vec!["", "property"];
     head.extend(ids.iter().copied());
     let mut t = table(style, &head);
@@ -193,16 +209,30 @@ fn compare(out: &mut String, c: &Comparison, style: Style) {
             Cell::new(if r.differs { "≠" } else { "" }),
             Cell::new(&r.property),
         ];
-        cells.extend(r.values.iter().map(|v| Cell::new(v.as_deref().unwrap_or("-"))));
+        cells.extend(
+            r.values
+                .iter()
+                .map(|v| Cell::new(v.as_deref().unwrap_or("-"))),
+        );
         t.add_row(cells);
     }
     line(out, &t.to_string());
-    line(out, &style.paint(DIM, "≠ marks rows where the values differ; - means not stated"));
+    line(
+        out,
+        &style.paint(
+            DIM,
+            "≠ marks rows where the values differ; - means not stated",
+        ),
+    );
     if !c.between.is_empty() {
         out.push('\n');
         line(out, &style.paint(BOLD, "Related to each other"));
         for e in &c.between {
-            let note = e.note.as_ref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let note = e
+                .note
+                .as_ref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
             line(out, &format!("  {} {} {}{note}", e.from, e.relation, e.to));
         }
     }
@@ -256,7 +286,11 @@ fn nodes(out: &mut String, l: &NodeList, style: Style) {
             Cell::new(&n.header.kind),
             Cell::new(&n.header.category),
         ];
-        cells.extend(n.values.iter().map(|v| Cell::new(v.as_deref().unwrap_or("-"))));
+        cells.extend(
+            n.values
+                .iter()
+                .map(|v| Cell::new(v.as_deref().unwrap_or("-"))),
+        );
         if has_note {
             cells.push(Cell::new(n.note.as_deref().unwrap_or("")));
         }
@@ -322,7 +356,11 @@ fn neighbors(out: &mut String, n: &Neighborhood, style: Style) {
     line(out, &t.to_string());
     let mut e = table(style, &["from", "relation", "to"]);
     for x in &n.edges {
-        e.add_row(vec![Cell::new(&x.from), Cell::new(&x.relation), Cell::new(&x.to)]);
+        e.add_row(vec![
+            Cell::new(&x.from),
+            Cell::new(&x.relation),
+            Cell::new(&x.to),
+        ]);
     }
     line(out, &e.to_string());
 }
