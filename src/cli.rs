@@ -26,6 +26,9 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The knowledge files do not validate.
     pub const INVALID_KNOWLEDGE: u8 = 3;
+    /// The output could not be produced or written: Graphviz failed or timed out, or
+    /// the `-o` file could not be written.
+    pub const OUTPUT: u8 = 4;
 }
 
 const AFTER_HELP: &str = "\
@@ -40,17 +43,23 @@ Examples:
   awsgraph ask \"find where max_item_size >= 1 MB\"
   awsgraph run queries/networking.aq
   awsgraph check --graph ./my-graph
+  awsgraph ask \"neighbors VPC depth 2\" -o vpc.svg    a picture of any answer
+  awsgraph list architectures
+  awsgraph draw streaming -o streaming.svg
+  awsgraph export --format graphml -o aws.graphml
+  awsgraph                                  the interactive shell (docs/repl.md)
+  echo \"describe VPC\" | awsgraph           one query per input line
 
 Exit status: 0 answered; 1 no such node or nothing found; 2 bad usage or query
-syntax; 3 the knowledge files do not validate.";
+syntax; 3 the knowledge files do not validate; 4 the output could not be produced
+or written (Graphviz failed, -o file not writable).";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "awsgraph",
     version,
     about = "Ask a knowledge graph of AWS services: describe, compare, relations, paths, search.",
-    after_help = AFTER_HELP,
-    arg_required_else_help = true
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     /// Load knowledge from this directory instead of the built-in graph.
@@ -65,8 +74,12 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value = "auto")]
     pub color: ColorChoice,
 
+    #[command(flatten)]
+    pub diagram: crate::diagram::commands::DiagramOptions,
+
+    /// With no command: the interactive shell (or, with piped input, one query per line).
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +100,27 @@ pub enum Command {
     },
     /// Validate the knowledge files and print a summary, or every error with its location.
     Check,
+    /// Draw an architecture of graph/architectures/ (see docs/diagrams.md).
+    #[command(
+        after_help = "Examples:\n  awsgraph list architectures\n  awsgraph draw streaming -o streaming.svg\n  awsgraph draw vpc --format mermaid\n  awsgraph draw ./my-architecture.yaml -o mine.svg"
+    )]
+    Draw(crate::diagram::commands::DrawArgs),
+    /// Export the whole graph, or the subgraph of one query, for other tools.
+    #[command(
+        after_help = "Examples:\n  awsgraph export --format graphml -o aws.graphml\n  awsgraph export --format cypher -o aws.cypher\n  awsgraph export --query \"neighbors VPC depth 2\" -o vpc.mmd"
+    )]
+    Export(crate::diagram::commands::ExportArgs),
+    /// List the architectures (`list architectures`), or run a `list` query
+    /// (`list services`, `list categories`, ...).
+    List(crate::diagram::commands::ListArgs),
+    /// The interactive shell: completion, hints, history, dot-commands (`.help`). With
+    /// piped input, runs one query per line. The default when no command is given.
+    Repl {
+        /// The history file [default: $XDG_STATE_HOME/awsgraph/history or
+        /// ~/.local/state/awsgraph/history on Linux].
+        #[arg(long, value_name = "FILE")]
+        history: Option<PathBuf>,
+    },
 }
 
 /// Loads the graph the user asked for, printing diagnostics on failure.
@@ -144,14 +178,85 @@ pub fn run(
         Ok(g) => g,
         Err(code) => return Ok(code),
     };
-    match &cli.command {
-        Command::Ask { query } => {
-            let text = query.join(" ");
-            ask(&graph, &text, cli.format, style, err_style, out, err)
-        }
-        Command::Run { files } => run_files(&graph, files, cli.format, style, out, err, err_style),
-        Command::Check => check(&graph, cli.format, out),
+    let ctx = crate::diagram::commands::Context {
+        graph_dir: cli.graph.as_deref(),
+        format: cli.format,
+        options: &cli.diagram,
+        style,
+        err_style,
+    };
+    if cli.diagram.output.is_some()
+        && !matches!(
+            cli.command,
+            Some(Command::Ask { .. } | Command::Draw(_) | Command::Export(_) | Command::List(_))
+        )
+    {
+        writeln!(err, "error: --output works with ask, draw, export and list")?;
+        return Ok(exit::USAGE);
     }
+    match &cli.command {
+        None | Some(Command::Repl { .. }) => repl(graph, cli, out, err, stdout_tty, stderr_tty),
+        Some(Command::Ask { query }) => {
+            let text = query.join(" ");
+            if crate::diagram::commands::handles_ask(cli.format, &cli.diagram) {
+                return crate::diagram::commands::ask(&graph, &text, &ctx, out, err);
+            }
+            let code = ask(&graph, &text, cli.format, style, err_style, out, err);
+            // The process ends right after one answer; freeing the graph node by node
+            // was a sixth of a whole `ask` run (callgrind, docs/performance.md).
+            std::mem::forget(graph);
+            code
+        }
+        Some(Command::Draw(args)) => crate::diagram::commands::draw(&graph, args, &ctx, out, err),
+        Some(Command::Export(args)) => {
+            crate::diagram::commands::export(&graph, args, &ctx, out, err)
+        }
+        Some(Command::List(args)) => crate::diagram::commands::list(&graph, args, &ctx, out, err),
+        Some(Command::Run { files }) => {
+            run_files(&graph, files, cli.format, style, out, err, err_style)
+        }
+        Some(Command::Check) => {
+            let architectures =
+                match crate::diagram::commands::check_architectures(&graph, &ctx, err)? {
+                    Ok(all) => all,
+                    Err(code) => return Ok(code),
+                };
+            let code = check(&graph, cli.format, out)?;
+            // The JSON summary is one document; the architecture count is for people.
+            if cli.format != Format::Json {
+                let names: Vec<&str> = architectures.iter().map(|a| a.name.as_str()).collect();
+                writeln!(
+                    out,
+                    "architectures: {} valid ({})",
+                    names.len(),
+                    names.join(", ")
+                )?;
+            }
+            Ok(code)
+        }
+    }
+}
+
+/// The shell: `awsgraph repl`, and `awsgraph` with no command.
+fn repl(
+    graph: KnowledgeGraph,
+    cli: &Cli,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    stdout_tty: bool,
+    stderr_tty: bool,
+) -> io::Result<u8> {
+    let history = match &cli.command {
+        Some(Command::Repl { history }) => history.clone(),
+        _ => None,
+    };
+    let options = crate::repl::Options {
+        graph_dir: cli.graph.clone(),
+        format: cli.format,
+        color: cli.color,
+        history,
+    };
+    crate::repl::run(graph, &options, out, err, stdout_tty, stderr_tty)
 }
 
 /// The outcome of one query, before printing.

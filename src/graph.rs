@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
+use std::sync::Arc;
 
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -14,6 +15,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
+use crate::snapshot;
 
 /// An opaque handle on a node of one [`KnowledgeGraph`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,6 +76,10 @@ pub struct KnowledgeGraph {
     relations: Vec<RelationDef>,
     /// lowercase id, name and alias → node.
     names: HashMap<String, NodeIndex>,
+    /// The same keys reduced to letters and digits, without an `amazon`/`aws` prefix, so
+    /// `Step Functions`, `step-functions` and `Snow Family` find `StepFunctions` and
+    /// `AWS Snow Family`. `None` marks a compact key that two nodes share.
+    compact: HashMap<String, Option<NodeIndex>>,
     /// normalised phrase → (relation index, inverse?)
     phrases: HashMap<String, (usize, bool)>,
     report: Report,
@@ -100,13 +106,50 @@ pub fn normalize_phrase(phrase: &str) -> String {
     words.join(" ")
 }
 
-mod embedded {
+/// Letters and digits only, lowercased, without a leading `amazon` or `aws`.
+fn compact_key(name: &str) -> String {
+    let k: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for prefix in ["amazon", "aws"] {
+        if let Some(rest) = k.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
+        }
+    }
+    k
+}
+
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_graph.rs"));
 }
 
 impl KnowledgeGraph {
-    /// The knowledge shipped inside the binary.
+    /// The knowledge shipped inside the binary: the snapshot that `build.rs` validated,
+    /// or, when the shipped YAML did not validate at build time, that YAML, so the errors
+    /// are reported as for any directory.
     pub fn builtin() -> Result<Self, LoadError> {
+        if let Some(bytes) = embedded::SNAPSHOT {
+            let text_of = |name: &str| {
+                embedded::FILES
+                    .iter()
+                    .find(|(rel, _)| name.strip_prefix("graph/") == Some(*rel))
+                    .map(|(_, text)| Arc::from(*text))
+            };
+            // A snapshot that does not decode would be a build bug; the YAML still works.
+            if let Ok(k) = snapshot::decode(bytes, text_of) {
+                return Ok(Self::from_knowledge(k));
+            }
+        }
+        Self::builtin_from_yaml()
+    }
+
+    /// The shipped YAML, parsed and validated now; what `builtin` falls back to, and what
+    /// tests compare the snapshot against.
+    pub fn builtin_from_yaml() -> Result<Self, LoadError> {
         let files: Vec<SourceFile> = embedded::FILES
             .iter()
             .map(|(name, text)| SourceFile {
@@ -126,6 +169,7 @@ impl KnowledgeGraph {
     pub fn from_knowledge(k: Knowledge) -> Self {
         let mut graph = StableDiGraph::with_capacity(k.nodes.len(), k.edges.len());
         let mut names = HashMap::new();
+        let mut compact: HashMap<String, Option<NodeIndex>> = HashMap::new();
         let mut index = Vec::with_capacity(k.nodes.len());
         for node in k.nodes {
             let keys: Vec<String> = std::iter::once(&node.id)
@@ -135,6 +179,16 @@ impl KnowledgeGraph {
                 .collect();
             let i = graph.add_node(node);
             for key in keys {
+                let c = compact_key(&key);
+                match compact.get(&c) {
+                    None => {
+                        compact.insert(c, Some(i));
+                    }
+                    Some(Some(j)) if *j != i => {
+                        compact.insert(c, None);
+                    }
+                    _ => {}
+                }
                 names.entry(key).or_insert(i);
             }
             index.push(i);
@@ -157,6 +211,7 @@ impl KnowledgeGraph {
             graph,
             relations: k.relations,
             names,
+            compact,
             phrases,
             report: k.report,
         }
@@ -206,9 +261,12 @@ impl KnowledgeGraph {
 
     /// Finds a node by id, full name or alias, ignoring case.
     pub fn resolve(&self, name: &str) -> Option<NodeKey> {
+        let lower = name.trim().to_lowercase();
         self.names
-            .get(&name.trim().to_lowercase())
-            .map(|i| NodeKey::of(*i))
+            .get(&lower)
+            .copied()
+            .or_else(|| self.compact.get(&compact_key(&lower)).copied().flatten())
+            .map(NodeKey::of)
     }
 
     /// Up to three names close to `name`, for "did you mean".
@@ -279,11 +337,18 @@ impl KnowledgeGraph {
         out
     }
 
-    /// Shortest chain of edges from `from` to `to`: along edge directions when such a
-    /// chain exists, otherwise ignoring direction. `None` when they are not connected.
+    /// Shortest chain of edges from `from` to `to`, ignoring direction; among chains of
+    /// that length, one that follows edge directions when there is one. `None` when they
+    /// are not connected.
+    ///
+    /// Preferring any directed chain regardless of length would answer `path Subnet NACL`
+    /// with a seven-hop detour through IAM instead of "Subnet protected by NACL".
     pub fn shortest_path(&self, from: NodeKey, to: NodeKey) -> Option<Vec<Hop<'_>>> {
-        self.bfs_path(from, to, true)
-            .or_else(|| self.bfs_path(from, to, false))
+        let any = self.bfs_path(from, to, false)?;
+        match self.bfs_path(from, to, true) {
+            Some(directed) if directed.len() <= any.len() => Some(directed),
+            _ => Some(any),
+        }
     }
 
     fn bfs_path(&self, from: NodeKey, to: NodeKey, directed: bool) -> Option<Vec<Hop<'_>>> {

@@ -8,7 +8,7 @@
 //! `file:line:col`, so that an author fixes a whole directory in one round instead of one
 //! error per run.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -134,6 +134,33 @@ mod raw {
         /// Default category for the file's nodes.
         pub category: Option<Spanned<String>>,
         pub nodes: Option<Vec<Spanned<Node>>>,
+        /// Rows of the generated AWS service catalog (`graph/catalog/`).
+        pub catalog: Option<Vec<Spanned<CatalogEntry>>>,
+    }
+
+    /// One AWS service API (one botocore client). It either maps to an existing node
+    /// (`covered_by`) or creates a catalog-only node (`id` and `name`).
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct CatalogEntry {
+        pub service_id: Option<Spanned<String>>,
+        /// The SDK's folder name for the service (`firehose`).
+        pub botocore: Option<Spanned<String>>,
+        pub full_name: Option<Spanned<String>>,
+        pub abbreviation: Option<Spanned<String>>,
+        pub endpoint_prefix: Option<Spanned<String>>,
+        pub protocol: Option<Spanned<String>>,
+        pub api_version: Option<Spanned<String>>,
+        pub operations: Option<Spanned<u32>>,
+        pub regions: Option<Spanned<u32>>,
+        pub summary: Option<Spanned<String>>,
+        pub category: Option<Spanned<String>>,
+        pub covered_by: Option<Spanned<String>>,
+        pub id: Option<Spanned<String>>,
+        pub name: Option<Spanned<String>>,
+        pub part_of: Option<Spanned<String>>,
+        /// When several entries land on one node, this one supplies its API properties.
+        pub primary: Option<Spanned<bool>>,
     }
 
     #[derive(Debug, Deserialize)]
@@ -209,7 +236,10 @@ mod raw {
     #[serde(untagged)]
     pub enum Target {
         Id(String),
-        Detailed { target: String, note: Option<String> },
+        Detailed {
+            target: String,
+            note: Option<String>,
+        },
     }
 
     /// `monitors: Lambda` or `monitors: [Lambda, {target: EC2, note: ...}]`.
@@ -418,7 +448,7 @@ struct At<'a> {
     loc: serde_saphyr::Location,
 }
 
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
     if line == 0 {
         return 0;
     }
@@ -438,7 +468,7 @@ fn byte_offset(text: &str, line: usize, column: usize) -> usize {
 }
 
 /// Length of the token at `offset`, so the caret underlines a whole word.
-fn token_len(text: &str, offset: usize) -> usize {
+pub(crate) fn token_len(text: &str, offset: usize) -> usize {
     text.get(offset..)
         .map(|rest| {
             rest.find(['\n', ',', ']', '}', '#'])
@@ -488,7 +518,7 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
-fn did_you_mean(list: &[&str]) -> Option<String> {
+pub(crate) fn did_you_mean(list: &[&str]) -> Option<String> {
     match list {
         [] => None,
         [one] => Some(format!("did you mean `{one}`?")),
@@ -543,14 +573,25 @@ fn is_node_id(s: &str) -> bool {
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
+    // Knowledge files have no use for heavy aliasing, so an alias bomb is refused after a
+    // few thousand replayed events instead of after the library's generous defaults.
     let options = serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_aliases: 1_000,
             max_depth: 64,
         },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 20_000,
+            max_alias_expansions_per_anchor: 200,
+        },
     };
     let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
     for file in files {
+        // Architecture diagrams live under graph/ too but have their own format and
+        // validation pass (`architecture`), which needs the finished graph.
+        if crate::architecture::is_architecture_file(&file.name) {
+            continue;
+        }
         if file.text.trim().is_empty() {
             c.diagnostics.push(Diagnostic {
                 line: 1,
@@ -571,7 +612,18 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     Some((m, _)) => m.to_string(),
                     None => plain,
                 };
-                let message = explain_untagged(&message);
+                let message = explain_untagged(&message)
+                    .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+                let message = match message
+                    .strip_prefix("budget breached: ")
+                    .or_else(|| message.strip_prefix("alias replay limit exceeded: "))
+                {
+                    Some(detail) => format!(
+                        "the file expands beyond the parser's budget ({}); refusing it (a YAML alias bomb?)",
+                        detail.split(" at line").next().unwrap_or(detail)
+                    ),
+                    None => message,
+                };
                 let loc = e.location().unwrap_or(serde_saphyr::Location::UNKNOWN);
                 let help = if message.contains("tab") {
                     Some("YAML indentation must use spaces, not tabs".to_string())
@@ -683,7 +735,8 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 file,
                 loc: id.referenced,
             };
-            let missing = |field: &str| format!("node `{}` is missing required field `{field}`", id.value);
+            let missing =
+                |field: &str| format!("node `{}` is missing required field `{field}`", id.value);
             if !is_node_id(&id.value) {
                 c.error(
                     id_at,
@@ -693,17 +746,22 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 continue;
             }
             let idx = nodes.len();
-            if let Some((_, _, prev)) = id_index
+            // A duplicate is still checked field by field, so one run reports its other
+            // mistakes too; it is just never added to the graph.
+            let duplicate = match id_index
                 .get(&id.value.to_lowercase())
                 .and_then(|i| names.get(&nodes[*i].id.to_lowercase()))
             {
-                c.error(
-                    id_at,
-                    format!("duplicate node id `{}` (first defined at {prev})", id.value),
-                    None,
-                );
-                continue;
-            }
+                Some((_, _, prev)) => {
+                    c.error(
+                        id_at,
+                        format!("duplicate node id `{}` (first defined at {prev})", id.value),
+                        None,
+                    );
+                    true
+                }
+                None => false,
+            };
             let name = match &raw.name {
                 Some(n) => n.value.trim().to_string(),
                 None => {
@@ -717,7 +775,10 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     Err(()) => {
                         let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
                         c.error(
-                            At { file, loc: k.referenced },
+                            At {
+                                file,
+                                loc: k.referenced,
+                            },
                             format!("unknown kind `{}`", k.value),
                             Some(format!(
                                 "{}kind is one of {}",
@@ -731,7 +792,11 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     }
                 },
                 None => {
-                    c.error(id_at, missing("kind"), Some("one of service, component, feature, concept".into()));
+                    c.error(
+                        id_at,
+                        missing("kind"),
+                        Some("one of service, component, feature, concept".into()),
+                    );
                     Kind::Concept
                 }
             };
@@ -739,17 +804,28 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 (Some(cat), _) => cat.value.clone(),
                 (None, Some(cat)) => cat.clone(),
                 (None, None) => {
-                    c.error(id_at, missing("category"), Some("set `category:` on the node or at the top of the file".into()));
+                    c.error(
+                        id_at,
+                        missing("category"),
+                        Some("set `category:` on the node or at the top of the file".into()),
+                    );
                     String::new()
                 }
             };
-            let summary = raw.summary.as_ref().map(|s| s.value.trim().to_string()).unwrap_or_default();
+            let summary = raw
+                .summary
+                .as_ref()
+                .map(|s| s.value.trim().to_string())
+                .unwrap_or_default();
             let mut sources = Vec::new();
             for s in &raw.sources {
                 match parse_source(s.value.trim()) {
                     Some(src) => sources.push(src),
                     None => c.error(
-                        At { file, loc: s.referenced },
+                        At {
+                            file,
+                            loc: s.referenced,
+                        },
                         format!("invalid source `{}`", s.value),
                         Some(SOURCE_HELP.into()),
                     ),
@@ -757,7 +833,10 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
             }
             // Register names: id, name, aliases. Clashes are errors because a name must
             // resolve to exactly one node.
-            let mut register = |key: &str, what: &'static str, loc: serde_saphyr::Location, c: &mut Collector| {
+            let mut register = |key: &str,
+                                what: &'static str,
+                                loc: serde_saphyr::Location,
+                                c: &mut Collector| {
                 let lower = key.trim().to_lowercase();
                 if lower.is_empty() {
                     return;
@@ -765,7 +844,11 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 match names.get(&lower) {
                     Some((other, _, _)) if *other == idx => {}
                     Some((other, other_what, prev)) => {
-                        let other_id = if *other < nodes.len() { nodes[*other].id.clone() } else { id.value.clone() };
+                        let other_id = if *other < nodes.len() {
+                            nodes[*other].id.clone()
+                        } else {
+                            id.value.clone()
+                        };
                         c.error(
                             At { file, loc },
                             format!("{what} `{key}` of `{}` is already the {other_what} of `{other_id}` ({prev})", id.value),
@@ -777,26 +860,45 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     }
                 }
             };
-            register(&id.value, "id", id.referenced, &mut c);
-            id_index.insert(id.value.to_lowercase(), idx);
-            if let Some(n) = &raw.name {
-                register(&n.value, "name", n.referenced, &mut c);
-            }
-            for a in &raw.aliases {
-                register(&a.value, "alias", a.referenced, &mut c);
+            if !duplicate {
+                register(&id.value, "id", id.referenced, &mut c);
+                id_index.insert(id.value.to_lowercase(), idx);
+                if let Some(n) = &raw.name {
+                    register(&n.value, "name", n.referenced, &mut c);
+                }
+                for a in &raw.aliases {
+                    register(&a.value, "alias", a.referenced, &mut c);
+                }
             }
             let mut properties = Vec::new();
             for (pname, pval) in &raw.properties.0 {
-                let p_at = At { file, loc: pname.referenced };
+                let p_at = At {
+                    file,
+                    loc: pname.referenced,
+                };
                 if !is_snake(&pname.value) {
-                    c.error(p_at, format!("property name `{}` is not snake_case", pname.value), Some("e.g. `max_item_size`".into()));
+                    c.error(
+                        p_at,
+                        format!("property name `{}` is not snake_case", pname.value),
+                        Some("e.g. `max_item_size`".into()),
+                    );
                     continue;
                 }
                 if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
-                    c.error(p_at, format!("property name `{}` is reserved for the node's own field", pname.value), None);
+                    c.error(
+                        p_at,
+                        format!(
+                            "property name `{}` is reserved for the node's own field",
+                            pname.value
+                        ),
+                        None,
+                    );
                     continue;
                 }
-                let v_at = At { file, loc: pval.referenced };
+                let v_at = At {
+                    file,
+                    loc: pval.referenced,
+                };
                 if let Some(p) = typed_property(&pname.value, &pval.value, v_at, &mut c) {
                     properties.push(p);
                 }
@@ -812,29 +914,54 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     Some(s) => match parse_source(s.trim()) {
                         Some(src) => Some(src),
                         None => {
-                            c.error(At { file, loc: fact.referenced }, format!("invalid source `{s}`"), Some(SOURCE_HELP.into()));
+                            c.error(
+                                At {
+                                    file,
+                                    loc: fact.referenced,
+                                },
+                                format!("invalid source `{s}`"),
+                                Some(SOURCE_HELP.into()),
+                            );
                             None
                         }
                     },
                 };
-                facts.push(Fact { text: text.trim().to_string(), source });
+                facts.push(Fact {
+                    text: text.trim().to_string(),
+                    source,
+                });
             }
-            nodes.push(Node {
+            let node = Node {
                 id: id.value.clone(),
-                name: if name.is_empty() { id.value.clone() } else { name },
+                name: if name.is_empty() {
+                    id.value.clone()
+                } else {
+                    name
+                },
                 kind,
                 category,
-                aliases: raw.aliases.iter().map(|a| a.value.trim().to_string()).collect(),
+                aliases: raw
+                    .aliases
+                    .iter()
+                    .map(|a| a.value.trim().to_string())
+                    .collect(),
                 summary,
                 properties,
                 facts,
                 sources,
                 curated: true,
                 file: file.name.clone(),
-            });
-            pending.push(Pending { file, raw });
+            };
+            if !duplicate {
+                nodes.push(node);
+                pending.push(Pending { file, raw });
+            }
         }
     }
+
+    // Pass 2b: the generated AWS service catalog, once every curated node is known (so a
+    // catalog file may come before the curated files it points at).
+    let catalog_edges = apply_catalog(&parsed, &mut nodes, &mut names, &mut id_index, &mut c);
 
     // Pass 3: edges, now that every node and relation is known.
     let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
@@ -844,7 +971,10 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let mut degree = vec![0usize; nodes.len()];
     for (from, p) in pending.iter().enumerate() {
         for (rel, targets) in &p.raw.relations.0 {
-            let rel_loc = At { file: p.file, loc: rel.referenced };
+            let rel_loc = At {
+                file: p.file,
+                loc: rel.referenced,
+            };
             let Some(&r) = rel_at.get(&rel.value) else {
                 c.error(
                     rel_loc,
@@ -859,29 +989,52 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     .iter()
                     .map(|t| match &t.value {
                         raw::Target::Id(id) => (id.clone(), None, t.referenced),
-                        raw::Target::Detailed { target, note } => (target.clone(), note.clone(), t.referenced),
+                        raw::Target::Detailed { target, note } => {
+                            (target.clone(), note.clone(), t.referenced)
+                        }
                     })
                     .collect(),
             };
             for (target, note, loc) in list {
                 let t_at = At { file: p.file, loc };
                 let Some(&to) = id_index.get(&target.trim().to_lowercase()) else {
-                    let by_name = names.get(&target.trim().to_lowercase()).map(|(i, _, _)| nodes[*i].id.as_str());
+                    let by_name = names
+                        .get(&target.trim().to_lowercase())
+                        .map(|(i, _, _)| nodes[*i].id.as_str());
                     let help = match by_name {
                         Some(real) => Some(format!("relations name node ids: write `{real}`")),
                         None => did_you_mean(&suggest(&target, node_ids.iter().copied())),
                     };
-                    c.error(t_at, format!("`{}` {} unknown node `{target}`", nodes[from].id, rel.value), help);
+                    c.error(
+                        t_at,
+                        format!("`{}` {} unknown node `{target}`", nodes[from].id, rel.value),
+                        help,
+                    );
                     continue;
                 };
                 if to == from {
-                    c.error(t_at, format!("`{}` {} itself", nodes[from].id, rel.value), Some("a node cannot be related to itself".into()));
+                    c.error(
+                        t_at,
+                        format!("`{}` {} itself", nodes[from].id, rel.value),
+                        Some("a node cannot be related to itself".into()),
+                    );
                     continue;
                 }
-                let key = if relations[r].symmetric { (r, from.min(to), from.max(to)) } else { (r, from, to) };
+                let key = if relations[r].symmetric {
+                    (r, from.min(to), from.max(to))
+                } else {
+                    (r, from, to)
+                };
                 if !edge_set.insert(key) {
                     if !relations[r].symmetric {
-                        c.error(t_at, format!("`{}` {} `{}` is listed twice", nodes[from].id, rel.value, nodes[to].id), None);
+                        c.error(
+                            t_at,
+                            format!(
+                                "`{}` {} `{}` is listed twice",
+                                nodes[from].id, rel.value, nodes[to].id
+                            ),
+                            None,
+                        );
                     }
                     continue;
                 }
@@ -891,22 +1044,66 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
             }
         }
     }
+    // Catalog `part_of` edges. They do not count towards a curated service's relations:
+    // the thin-node warning below is about curated content.
+    if let Some((_, _, first)) = catalog_edges.first() {
+        match rel_at.get(PART_OF) {
+            Some(&r) => {
+                for (from, to, _) in catalog_edges {
+                    if edge_set.insert((r, from, to)) {
+                        edges.push((
+                            from,
+                            to,
+                            EdgeData {
+                                relation: r,
+                                note: None,
+                            },
+                        ));
+                    }
+                }
+            }
+            None => c.error(
+                *first,
+                format!("relation `{PART_OF}` is not declared in relations.yaml"),
+                Some("catalog `part_of` entries become `part-of` edges".into()),
+            ),
+        }
+    }
 
     // Curated content that is too thin to help a user is a warning, not an error: the
     // graph still works, but `check` should nag until it is filled in.
     for (i, p) in pending.iter().enumerate() {
         let n = &nodes[i];
-        let at = At { file: p.file, loc: p.raw.id.as_ref().map(|s| s.referenced).unwrap_or(serde_saphyr::Location::UNKNOWN) };
+        let at = At {
+            file: p.file,
+            loc: p
+                .raw
+                .id
+                .as_ref()
+                .map(|s| s.referenced)
+                .unwrap_or(serde_saphyr::Location::UNKNOWN),
+        };
         if n.summary.is_empty() {
             c.warn(at, format!("node `{}` has no summary", n.id), None);
         }
         let has_source = !n.sources.is_empty()
             || (n.facts.iter().all(|f| f.source.is_some()) && !n.facts.is_empty());
         if !has_source {
-            c.warn(at, format!("node `{}` has no source", n.id), Some(SOURCE_HELP.into()));
+            c.warn(
+                at,
+                format!("node `{}` has no source", n.id),
+                Some(SOURCE_HELP.into()),
+            );
         }
         if n.kind == Kind::Service && degree[i] < 3 {
-            c.warn(at, format!("service `{}` has only {} relation(s); curated services should have at least 3", n.id, degree[i]), None);
+            c.warn(
+                at,
+                format!(
+                    "service `{}` has only {} relation(s); curated services should have at least 3",
+                    n.id, degree[i]
+                ),
+                None,
+            );
         }
     }
 
@@ -914,20 +1111,564 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     for f in files {
         sources.insert(f.name.clone(), f.text.clone());
     }
-    let report = Report { diagnostics: c.diagnostics, sources };
+    let report = Report {
+        diagnostics: c.diagnostics,
+        sources,
+    };
     if report.errors().next().is_some() {
         return Err(LoadError::Invalid(Box::new(report)));
     }
-    Ok(Knowledge { relations, nodes, edges, report })
+    Ok(Knowledge {
+        relations,
+        nodes,
+        edges,
+        report,
+    })
+}
+
+/// The relation a catalog entry's `part_of` becomes.
+const PART_OF: &str = "part-of";
+
+/// Names (lowercase) → (node index, what the name is, `file:line` where it was given).
+type Names = HashMap<String, (usize, &'static str, String)>;
+
+/// A catalog entry whose required fields are all present.
+struct CatalogRow<'a> {
+    file: &'a SourceFile,
+    raw: &'a raw::CatalogEntry,
+    botocore: String,
+    full_name: String,
+    protocol: String,
+    api_version: String,
+    operations: u32,
+    regions: u32,
+    category: String,
+    /// The node the row lands on, once known.
+    target: Option<usize>,
+}
+
+impl<'a> CatalogRow<'a> {
+    fn at(&self, loc: serde_saphyr::Location) -> At<'a> {
+        At {
+            file: self.file,
+            loc,
+        }
+    }
+
+    /// The names the row gives its node: service_id, full_name, abbreviation, botocore.
+    fn names(&self) -> Vec<(&'static str, &str, serde_saphyr::Location)> {
+        let r = self.raw;
+        [
+            ("service_id", &r.service_id),
+            ("full_name", &r.full_name),
+            ("abbreviation", &r.abbreviation),
+            ("botocore name", &r.botocore),
+        ]
+        .into_iter()
+        .filter_map(|(what, v)| v.as_ref().map(|s| (what, s.value.trim(), s.referenced)))
+        .filter(|(_, v, _)| !v.is_empty())
+        .collect()
+    }
+}
+
+fn catalog_text(field: &Option<Spanned<String>>) -> Option<String> {
+    field
+        .as_ref()
+        .map(|s| s.value.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn catalog_property(name: &str, value: Value, note: Option<String>) -> Property {
+    Property {
+        name: name.to_string(),
+        value,
+        source: Some(Source::Catalog),
+        note,
+    }
+}
+
+/// Pass 2b: applies the `catalog:` entries of every file. A `covered_by` entry gives an
+/// existing node the catalog's names as aliases and its API figures as properties; an
+/// entry with `id` and `name` creates a catalog-only node (`curated: false`). Returns the
+/// `part_of` edges of catalog-only nodes as (from, to, where), for pass 3.
+fn apply_catalog<'a>(
+    parsed: &'a [(&'a SourceFile, raw::File)],
+    nodes: &mut Vec<Node>,
+    names: &mut Names,
+    id_index: &mut HashMap<String, usize>,
+    c: &mut Collector,
+) -> Vec<(usize, usize, At<'a>)> {
+    // Required fields, and exactly one of `covered_by` or `id` + `name`.
+    let mut rows: Vec<CatalogRow<'a>> = Vec::new();
+    let mut seen_botocore: HashMap<String, String> = HashMap::new();
+    for (file, f) in parsed {
+        let file_category = f.category.as_ref().map(|c| c.value.trim().to_string());
+        for e in f.catalog.iter().flatten() {
+            let at = At {
+                file,
+                loc: e.referenced,
+            };
+            let raw = &e.value;
+            let Some(botocore) = catalog_text(&raw.botocore) else {
+                c.error(
+                    at,
+                    "catalog entry is missing required field `botocore`",
+                    None,
+                );
+                continue;
+            };
+            let mut complete = true;
+            let mut require = |field: &str, value: Option<String>, c: &mut Collector| {
+                if value.is_none() {
+                    complete = false;
+                    c.error(
+                        at,
+                        format!("catalog entry `{botocore}` is missing required field `{field}`"),
+                        None,
+                    );
+                }
+                value.unwrap_or_default()
+            };
+            require("service_id", catalog_text(&raw.service_id), c);
+            let full_name = require("full_name", catalog_text(&raw.full_name), c);
+            require("endpoint_prefix", catalog_text(&raw.endpoint_prefix), c);
+            let protocol = require("protocol", catalog_text(&raw.protocol), c);
+            let api_version = require("api_version", catalog_text(&raw.api_version), c);
+            require(
+                "operations",
+                raw.operations.as_ref().map(|s| s.value.to_string()),
+                c,
+            );
+            require(
+                "regions",
+                raw.regions.as_ref().map(|s| s.value.to_string()),
+                c,
+            );
+            let category = require(
+                "category",
+                catalog_text(&raw.category).or_else(|| file_category.clone()),
+                c,
+            );
+            let either = "a catalog entry either maps to an existing node (`covered_by`) or creates one (`id` and `name`)";
+            match (&raw.covered_by, &raw.id, &raw.name) {
+                (Some(cb), Some(_), _) | (Some(cb), _, Some(_)) => {
+                    c.error(
+                        At {
+                            file,
+                            loc: cb.referenced,
+                        },
+                        format!("catalog entry `{botocore}` has both `covered_by` and `id`/`name`"),
+                        Some(either.into()),
+                    );
+                    complete = false;
+                }
+                (Some(_), None, None) => {
+                    if let Some(p) = &raw.part_of {
+                        c.error(
+                            At { file, loc: p.referenced },
+                            format!("catalog entry `{botocore}` is covered by a node, so it cannot be `part_of` another"),
+                            Some("`part_of` only applies to a new catalog node (`id` and `name`); relate curated nodes in their own files".into()),
+                        );
+                        complete = false;
+                    }
+                }
+                (None, Some(_), None) => {
+                    c.error(
+                        at,
+                        format!("catalog entry `{botocore}` is missing required field `name`"),
+                        None,
+                    );
+                    complete = false;
+                }
+                (None, None, Some(_)) => {
+                    c.error(
+                        at,
+                        format!("catalog entry `{botocore}` is missing required field `id`"),
+                        None,
+                    );
+                    complete = false;
+                }
+                (None, None, None) => {
+                    c.error(
+                        at,
+                        format!("catalog entry `{botocore}` needs either `covered_by` or `id` and `name`"),
+                        Some(either.into()),
+                    );
+                    complete = false;
+                }
+                (None, Some(_), Some(_)) => {}
+            }
+            let key = botocore.to_lowercase();
+            if let Some(prev) = seen_botocore.get(&key) {
+                let loc = raw
+                    .botocore
+                    .as_ref()
+                    .map(|s| s.referenced)
+                    .unwrap_or(e.referenced);
+                c.error(
+                    At { file, loc },
+                    format!("duplicate catalog entry `{botocore}` (first at {prev})"),
+                    None,
+                );
+                continue;
+            }
+            seen_botocore.insert(key, format!("{}:{}", file.name, e.referenced.line()));
+            if !complete {
+                continue;
+            }
+            rows.push(CatalogRow {
+                file,
+                raw,
+                botocore,
+                full_name,
+                protocol,
+                api_version,
+                operations: raw.operations.as_ref().map_or(0, |s| s.value),
+                regions: raw.regions.as_ref().map_or(0, |s| s.value),
+                category,
+                target: None,
+            });
+        }
+    }
+
+    // Catalog-only nodes: their ids and names first, so that the names rows derive below
+    // clash with whole nodes rather than with each other in file order.
+    for row in rows.iter_mut().filter(|r| r.raw.covered_by.is_none()) {
+        let (Some(id), Some(name)) = (&row.raw.id, &row.raw.name) else {
+            continue;
+        };
+        let (id_text, name_text) = (id.value.trim(), name.value.trim());
+        if !is_node_id(id_text) {
+            c.error(
+                row.at(id.referenced),
+                format!("node id `{id_text}` may only hold letters, digits, `-`, `_` and `.`"),
+                None,
+            );
+            continue;
+        }
+        let idx = nodes.len();
+        let mut clash = false;
+        for (what, value, loc) in [
+            ("id", id_text, id.referenced),
+            ("name", name_text, name.referenced),
+        ] {
+            let key = value.to_lowercase();
+            if what == "name" && key == id_text.to_lowercase() {
+                continue;
+            }
+            if let Some((other, other_what, prev)) = names.get(&key) {
+                let other = &nodes[*other];
+                let help = if other.curated {
+                    format!(
+                        "map the row to the curated node with `covered_by: {}`",
+                        other.id
+                    )
+                } else {
+                    "names, ids and aliases must be unique across the graph (case-insensitive)"
+                        .to_string()
+                };
+                c.error(
+                    row.at(loc),
+                    format!("catalog {what} `{value}` of `{}` is already the {other_what} of `{}` ({prev})", row.botocore, other.id),
+                    Some(help),
+                );
+                clash = true;
+            }
+        }
+        if clash {
+            continue;
+        }
+        let file_line = |loc: serde_saphyr::Location| format!("{}:{}", row.file.name, loc.line());
+        names.insert(
+            id_text.to_lowercase(),
+            (idx, "id", file_line(id.referenced)),
+        );
+        names
+            .entry(name_text.to_lowercase())
+            .or_insert((idx, "name", file_line(name.referenced)));
+        id_index.insert(id_text.to_lowercase(), idx);
+        let summary = catalog_text(&row.raw.summary)
+            .unwrap_or_else(|| format!("AWS service API for {}.", row.full_name));
+        nodes.push(Node {
+            id: id_text.to_string(),
+            name: name_text.to_string(),
+            kind: Kind::Service,
+            category: row.category.clone(),
+            aliases: Vec::new(),
+            summary,
+            properties: Vec::new(),
+            facts: Vec::new(),
+            sources: vec![Source::Catalog],
+            curated: false,
+            file: row.file.name.clone(),
+        });
+        row.target = Some(idx);
+    }
+
+    // The names each row derives (service_id, full_name, abbreviation, botocore). On a new
+    // node a clash is an error; on a covered node it is a warning and the name stays where
+    // it is, because the curated node is what matters.
+    let node_ids: Vec<String> = nodes.iter().map(|n| n.id.clone()).collect();
+    for covered in [false, true] {
+        for row in rows
+            .iter_mut()
+            .filter(|r| r.raw.covered_by.is_some() == covered)
+        {
+            if let Some(cb) = &row.raw.covered_by {
+                let key = cb.value.trim().to_lowercase();
+                let Some(&t) = id_index.get(&key) else {
+                    let help = match names.get(&key) {
+                        Some((i, _, _)) => Some(format!(
+                            "covered_by names a node id: write `{}`",
+                            nodes[*i].id
+                        )),
+                        None => did_you_mean(&suggest(
+                            cb.value.trim(),
+                            node_ids.iter().map(String::as_str),
+                        )),
+                    };
+                    c.error(
+                        row.at(cb.referenced),
+                        format!(
+                            "catalog entry `{}` is covered_by unknown node `{}`",
+                            row.botocore,
+                            cb.value.trim()
+                        ),
+                        help,
+                    );
+                    continue;
+                };
+                row.target = Some(t);
+            }
+            let Some(t) = row.target else { continue };
+            for (what, value, loc) in row.names() {
+                let key = value.to_lowercase();
+                match names.get(&key) {
+                    Some((i, _, _)) if *i == t => {}
+                    Some((other, other_what, prev)) => {
+                        let other = &nodes[*other];
+                        if covered {
+                            c.warn(
+                                row.at(loc),
+                                format!(
+                                    "{what} `{value}` of catalog entry `{}` is already the {other_what} of `{}` ({prev}); it is not added to `{}`",
+                                    row.botocore, other.id, nodes[t].id
+                                ),
+                                None,
+                            );
+                        } else {
+                            let help = if other.curated {
+                                format!(
+                                    "map the row to the curated node with `covered_by: {}`",
+                                    other.id
+                                )
+                            } else {
+                                format!(
+                                    "if both rows are the same service, cover one by the other's node (`covered_by: {}`)",
+                                    other.id
+                                )
+                            };
+                            c.error(
+                                row.at(loc),
+                                format!(
+                                    "{what} `{value}` of catalog entry `{}` is already the {other_what} of `{}` ({prev})",
+                                    row.botocore, other.id
+                                ),
+                                Some(help),
+                            );
+                        }
+                    }
+                    None => {
+                        names.insert(
+                            key,
+                            (t, "alias", format!("{}:{}", row.file.name, loc.line())),
+                        );
+                        nodes[t].aliases.push(value.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    // A service_id names one node: two rows may share one only if they land on the same node.
+    let mut by_service_id: HashMap<String, (usize, usize)> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let (Some(t), Some(sid)) = (row.target, &row.raw.service_id) else {
+            continue;
+        };
+        match by_service_id.get(&sid.value.trim().to_lowercase()) {
+            Some(&(first, t0)) if t0 != t => {
+                let first = &rows[first];
+                c.error(
+                    row.at(sid.referenced),
+                    format!(
+                        "duplicate service_id `{}`: catalog entries `{}` and `{}` land on different nodes (`{}`, `{}`)",
+                        sid.value.trim(), first.botocore, row.botocore, nodes[t0].id, nodes[t].id
+                    ),
+                    Some("if both rows are the same service, cover one by the other's node".into()),
+                );
+            }
+            Some(_) => {}
+            None => {
+                by_service_id.insert(sid.value.trim().to_lowercase(), (i, t));
+            }
+        }
+    }
+
+    // API figures. When several rows land on one node, the one marked `primary: true`
+    // (else the newest API, by api_version then operation count) gives the properties,
+    // each noting its client, and the others become facts; `sdk_name` lists every client.
+    let mut by_target: BTreeMap<usize, Vec<&CatalogRow>> = BTreeMap::new();
+    for row in &rows {
+        if let Some(t) = row.target {
+            by_target.entry(t).or_default().push(row);
+        }
+    }
+    for (t, mut group) in by_target {
+        group.sort_by(|a, b| a.botocore.cmp(&b.botocore));
+        let marked: Vec<&CatalogRow> = group
+            .iter()
+            .copied()
+            .filter(|r| r.raw.primary.as_ref().is_some_and(|p| p.value))
+            .collect();
+        for extra in marked.iter().skip(1) {
+            let loc = extra
+                .raw
+                .primary
+                .as_ref()
+                .map_or(serde_saphyr::Location::UNKNOWN, |p| p.referenced);
+            c.error(
+                extra.at(loc),
+                format!(
+                    "catalog entries `{}` and `{}` are both `primary` for `{}`",
+                    marked[0].botocore, extra.botocore, nodes[t].id
+                ),
+                Some("one entry per node supplies its API properties".into()),
+            );
+        }
+        let newest = group.iter().copied().max_by(|a, b| {
+            (&a.api_version, a.operations, &b.botocore).cmp(&(
+                &b.api_version,
+                b.operations,
+                &a.botocore,
+            ))
+        });
+        let Some(primary) = marked.first().copied().or(newest) else {
+            continue;
+        };
+        let several = group.len() > 1;
+        let client = several.then(|| format!("{} API", primary.botocore));
+        let mut props = vec![
+            catalog_property(
+                "api_protocol",
+                Value::Text(primary.protocol.clone()),
+                client.clone(),
+            ),
+            catalog_property(
+                "api_operations",
+                number_value(f64::from(primary.operations)),
+                client.clone(),
+            ),
+        ];
+        if primary.regions > 0 {
+            let note = match &client {
+                Some(cl) => format!("{cl}; commercial Regions in the SDK's endpoints.json"),
+                None => "commercial Regions in the SDK's endpoints.json".to_string(),
+            };
+            props.push(catalog_property(
+                "api_regions",
+                number_value(f64::from(primary.regions)),
+                Some(note),
+            ));
+        }
+        props.push(catalog_property(
+            "api_version",
+            Value::Text(primary.api_version.clone()),
+            client,
+        ));
+        props.push(catalog_property(
+            "sdk_name",
+            if several {
+                Value::List(group.iter().map(|r| r.botocore.clone()).collect())
+            } else {
+                Value::Text(primary.botocore.clone())
+            },
+            None,
+        ));
+        let node = &mut nodes[t];
+        for p in props {
+            // A curated value of the same name wins.
+            if node.property(&p.name).is_none() {
+                node.properties.push(p);
+            }
+        }
+        for row in group.iter().filter(|r| r.botocore != primary.botocore) {
+            node.facts.push(Fact {
+                text: format!(
+                    "The SDK client {} ({}) is a {} API, version {}, with {} operations.",
+                    row.botocore, row.full_name, row.protocol, row.api_version, row.operations
+                ),
+                source: Some(Source::Catalog),
+            });
+        }
+    }
+
+    // `part_of` of catalog-only nodes.
+    let mut edges = Vec::new();
+    for row in rows.iter().filter(|r| r.raw.covered_by.is_none()) {
+        let (Some(from), Some(p)) = (row.target, &row.raw.part_of) else {
+            continue;
+        };
+        let at = row.at(p.referenced);
+        let key = p.value.trim().to_lowercase();
+        match id_index.get(&key) {
+            Some(&to) if to == from => c.error(
+                at,
+                format!("catalog node `{}` is part_of itself", nodes[from].id),
+                None,
+            ),
+            Some(&to) => edges.push((from, to, at)),
+            None => {
+                let help = match names.get(&key) {
+                    Some((i, _, _)) => {
+                        Some(format!("part_of names a node id: write `{}`", nodes[*i].id))
+                    }
+                    None => did_you_mean(&suggest(
+                        p.value.trim(),
+                        node_ids.iter().map(String::as_str),
+                    )),
+                };
+                c.error(
+                    at,
+                    format!(
+                        "catalog entry `{}` is part_of unknown node `{}`",
+                        row.botocore,
+                        p.value.trim()
+                    ),
+                    help,
+                );
+            }
+        }
+    }
+    edges
 }
 
 /// serde's message for a value that fits no untagged variant names a Rust type; say what
 /// the YAML should have looked like instead.
 fn explain_untagged(message: &str) -> String {
     const SHAPES: &[(&str, &str)] = &[
-        ("PropertyValue", "a property value must be a scalar (`true`, `400 KB`, `1-365 days`, text), a list, or a mapping with `value` or `text` and optional `source` and `note` (quote text that contains `,` `:` `{` or `[` inside a flow mapping)"),
-        ("FactEntry", "a fact must be a string or a mapping with `text` and optional `source`"),
-        ("Target", "a relation target must be a node id or a mapping with `target` and optional `note`"),
+        (
+            "PropertyValue",
+            "a property value must be a scalar (`true`, `400 KB`, `1-365 days`, text), a list, or a mapping with `value` or `text` and optional `source` and `note` (quote text that contains `,` `:` `{` or `[` inside a flow mapping)",
+        ),
+        (
+            "FactEntry",
+            "a fact must be a string or a mapping with `text` and optional `source`",
+        ),
+        (
+            "Target",
+            "a relation target must be a node id or a mapping with `target` and optional `note`",
+        ),
         ("Plain", "expected a scalar or a list of strings"),
     ];
     if message.contains("did not match any variant of untagged enum") {
@@ -940,14 +1681,28 @@ fn explain_untagged(message: &str) -> String {
     message.to_string()
 }
 
-fn typed_property(name: &str, raw: &raw::PropertyValue, at: At, c: &mut Collector) -> Option<Property> {
+fn typed_property(
+    name: &str,
+    raw: &raw::PropertyValue,
+    at: At,
+    c: &mut Collector,
+) -> Option<Property> {
     let (plain, text, source, note) = match raw {
         raw::PropertyValue::Plain(p) => (Some(p), None, None, None),
-        raw::PropertyValue::Detailed(d) => (d.value.as_ref(), d.text.clone(), d.source.clone(), d.note.clone()),
+        raw::PropertyValue::Detailed(d) => (
+            d.value.as_ref(),
+            d.text.clone(),
+            d.source.clone(),
+            d.note.clone(),
+        ),
     };
     let value = match (plain, text) {
         (Some(_), Some(_)) => {
-            c.error(at, format!("property `{name}` has both `value` and `text`"), Some("use `text` for free text, `value` for a typed value".into()));
+            c.error(
+                at,
+                format!("property `{name}` has both `value` and `text`"),
+                Some("use `text` for free text, `value` for a typed value".into()),
+            );
             return None;
         }
         (None, Some(t)) => Value::Text(t),
@@ -960,7 +1715,11 @@ fn typed_property(name: &str, raw: &raw::PropertyValue, at: At, c: &mut Collecto
             raw::Plain::Int(i) => number_value(*i as f64),
             raw::Plain::Float(f) if f.is_finite() => number_value(*f),
             raw::Plain::Float(_) => {
-                c.error(at, format!("property `{name}` is not a finite number"), None);
+                c.error(
+                    at,
+                    format!("property `{name}` is not a finite number"),
+                    None,
+                );
                 return None;
             }
             raw::Plain::List(items) => Value::List(items.clone()),
@@ -968,7 +1727,13 @@ fn typed_property(name: &str, raw: &raw::PropertyValue, at: At, c: &mut Collecto
                 Ok(Some(v)) => v,
                 Ok(None) => Value::Text(s.trim().to_string()),
                 Err(e) => {
-                    c.error(at, format!("property `{name}`: {e}"), Some(e.help()));
+                    let help = match e {
+                        crate::value::QuantityError::UnknownUnit { .. } => {
+                            format!("{}; for free text write {{text: \"{s}\"}}", e.help())
+                        }
+                        _ => e.help(),
+                    };
+                    c.error(at, format!("property `{name}`: {e}"), Some(help));
                     return None;
                 }
             },
@@ -979,12 +1744,21 @@ fn typed_property(name: &str, raw: &raw::PropertyValue, at: At, c: &mut Collecto
         Some(s) => match parse_source(s.trim()) {
             Some(src) => Some(src),
             None => {
-                c.error(at, format!("invalid source `{s}` on property `{name}`"), Some(SOURCE_HELP.into()));
+                c.error(
+                    at,
+                    format!("invalid source `{s}` on property `{name}`"),
+                    Some(SOURCE_HELP.into()),
+                );
                 None
             }
         },
     };
-    Some(Property { name: name.to_string(), value, source, note })
+    Some(Property {
+        name: name.to_string(),
+        value,
+        source,
+        note,
+    })
 }
 
 fn number_value(n: f64) -> Value {
@@ -1002,8 +1776,14 @@ mod tests {
 
     fn load(nodes: &str) -> Result<Knowledge, LoadError> {
         let files = vec![
-            SourceFile { name: "graph/relations.yaml".into(), text: RELS.into() },
-            SourceFile { name: "graph/services/test.yaml".into(), text: nodes.into() },
+            SourceFile {
+                name: "graph/relations.yaml".into(),
+                text: RELS.into(),
+            },
+            SourceFile {
+                name: "graph/services/test.yaml".into(),
+                text: nodes.into(),
+            },
         ];
         load_files(&files, Vec::new())
     }
@@ -1024,28 +1804,49 @@ mod tests {
         assert_eq!(k.nodes.len(), 2);
         assert_eq!(k.edges.len(), 1);
         assert_eq!(k.nodes[0].category, "monitoring");
-        assert!(matches!(k.nodes[0].property("retention").unwrap().value, Value::Range(_)));
-        assert_eq!(k.nodes[1].property("max_tmp").unwrap().value.to_string(), "10,240 MB");
+        assert!(matches!(
+            k.nodes[0].property("retention").unwrap().value,
+            Value::Range(_)
+        ));
+        assert_eq!(
+            k.nodes[1].property("max_tmp").unwrap().value.to_string(),
+            "10,240 MB"
+        );
         // Both services have one relation: warned, not refused.
-        assert!(k.report.warnings().any(|w| w.message.contains("only 1 relation")));
+        assert!(
+            k.report
+                .warnings()
+                .any(|w| w.message.contains("only 1 relation"))
+        );
     }
 
     #[test]
     fn duplicate_id_is_located() {
-        let e = errors(&format!("{GOOD}  - id: Lambda\n    name: Again\n    kind: service\n    summary: x\n"));
+        let e = errors(&format!(
+            "{GOOD}  - id: Lambda\n    name: Again\n    kind: service\n    summary: x\n"
+        ));
         assert!(e.iter().any(|m| m.starts_with("graph/services/test.yaml:21:9: error: duplicate node id `Lambda` (first defined at graph/services/test.yaml:14)")), "{e:?}");
     }
 
     #[test]
     fn duplicate_alias_is_located() {
-        let e = errors(&GOOD.replace("summary: Functions.", "summary: Functions.\n    aliases: [cw]"));
-        assert!(e.iter().any(|m| m.contains("test.yaml:18:15") && m.contains("alias `cw` of `Lambda` is already the alias of `CloudWatch`")), "{e:?}");
+        let e = errors(&GOOD.replace(
+            "summary: Functions.",
+            "summary: Functions.\n    aliases: [cw]",
+        ));
+        assert!(
+            e.iter().any(|m| m.contains("test.yaml:18:15")
+                && m.contains("alias `cw` of `Lambda` is already the alias of `CloudWatch`")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn unknown_target_suggests() {
         let k = load(&GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]"));
-        let Err(LoadError::Invalid(r)) = k else { panic!() };
+        let Err(LoadError::Invalid(r)) = k else {
+            panic!()
+        };
         let d = r.errors().next().unwrap();
         assert_eq!((d.line, d.column), (13, 18));
         assert!(d.message.contains("unknown node `Lamda`"));
@@ -1055,7 +1856,9 @@ mod tests {
     #[test]
     fn undeclared_relation_suggests() {
         let k = load(&GOOD.replace("monitors: [Lambda]", "monitor: [Lambda]"));
-        let Err(LoadError::Invalid(r)) = k else { panic!() };
+        let Err(LoadError::Invalid(r)) = k else {
+            panic!()
+        };
         let d = r.errors().next().unwrap();
         assert_eq!((d.line, d.column), (13, 7));
         assert!(d.message.contains("relation `monitor` is not declared"));
@@ -1065,30 +1868,61 @@ mod tests {
     #[test]
     fn malformed_quantity_is_located() {
         let e = errors(&GOOD.replace("10,240 MB", "400 KBB"));
-        assert!(e.iter().any(|m| m.contains("test.yaml:20:16") && m.contains("unknown unit `KBB`")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|m| m.contains("test.yaml:20:16") && m.contains("unknown unit `KBB`")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn missing_fields_are_all_reported() {
         let e = errors("nodes:\n  - id: A\n  - name: B\n");
-        assert!(e.iter().any(|m| m.contains("test.yaml:2:9") && m.contains("`A` is missing required field `name`")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("`A` is missing required field `kind`")));
-        assert!(e.iter().any(|m| m.contains("`A` is missing required field `category`")));
-        assert!(e.iter().any(|m| m.contains("test.yaml:3:5") && m.contains("missing required field `id`")), "{e:?}");
+        assert!(
+            e.iter().any(|m| m.contains("test.yaml:2:9")
+                && m.contains("`A` is missing required field `name`")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.contains("`A` is missing required field `kind`"))
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.contains("`A` is missing required field `category`"))
+        );
+        assert!(
+            e.iter()
+                .any(|m| m.contains("test.yaml:3:5") && m.contains("missing required field `id`")),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn yaml_syntax_error_is_located() {
         let e = errors("nodes:\n  - id: [\n");
         assert_eq!(e.len(), 1, "{e:?}");
-        assert!(e[0].starts_with("graph/services/test.yaml:2:9: error: expected string scalar"), "{e:?}");
+        assert!(
+            e[0].starts_with("graph/services/test.yaml:2:9: error: expected string scalar"),
+            "{e:?}"
+        );
     }
 
     #[test]
     fn self_loop_and_unknown_kind() {
-        let e = errors(&GOOD.replace("monitors: [Lambda]", "monitors: [CloudWatch]").replace("kind: service\n    aliases", "kind: servise\n    aliases"));
-        assert!(e.iter().any(|m| m.contains("`CloudWatch` monitors itself")), "{e:?}");
-        assert!(e.iter().any(|m| m.contains("unknown kind `servise`")), "{e:?}");
+        let e = errors(
+            &GOOD
+                .replace("monitors: [Lambda]", "monitors: [CloudWatch]")
+                .replace("kind: service\n    aliases", "kind: servise\n    aliases"),
+        );
+        assert!(
+            e.iter().any(|m| m.contains("`CloudWatch` monitors itself")),
+            "{e:?}"
+        );
+        assert!(
+            e.iter().any(|m| m.contains("unknown kind `servise`")),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -1097,6 +1931,225 @@ mod tests {
             + "    relations:\n      alternative-to: CloudWatch\n";
         let k = load(&text).expect("valid");
         assert_eq!(k.edges.len(), 1);
+    }
+
+    const RELS_PART_OF: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n  - id: part-of\n    description: is a part of\n    inverse: has part\n";
+
+    /// Loads GOOD with a catalog file that sorts *before* the curated file, so the tests
+    /// also show that catalog entries wait for every curated node.
+    fn load_catalog(catalog: &str) -> Result<Knowledge, LoadError> {
+        let files = vec![
+            SourceFile {
+                name: "graph/catalog/aws.yaml".into(),
+                text: catalog.into(),
+            },
+            SourceFile {
+                name: "graph/relations.yaml".into(),
+                text: RELS_PART_OF.into(),
+            },
+            SourceFile {
+                name: "graph/services/test.yaml".into(),
+                text: GOOD.into(),
+            },
+        ];
+        load_files(&files, Vec::new())
+    }
+
+    fn catalog_errors(catalog: &str) -> Vec<Diagnostic> {
+        match load_catalog(catalog) {
+            Err(LoadError::Invalid(r)) => r.errors().cloned().collect(),
+            Ok(_) => panic!("expected errors"),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn node<'k>(k: &'k Knowledge, id: &str) -> &'k Node {
+        k.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .unwrap_or_else(|| panic!("no node {id}"))
+    }
+
+    const COVERED: &str = "catalog:\n  - service_id: CloudWatch Metrics\n    botocore: monitoring\n    full_name: Amazon CloudWatch\n    abbreviation: CW\n    endpoint_prefix: monitoring\n    protocol: query\n    api_version: \"2010-08-01\"\n    operations: 59\n    regions: 34\n    category: management-governance\n    covered_by: CloudWatch\n";
+
+    #[test]
+    fn covered_entry_adds_aliases_and_properties() {
+        let k = load_catalog(COVERED).expect("valid");
+        let cw = node(&k, "CloudWatch");
+        assert!(cw.curated);
+        // The full name and abbreviation were already names of CloudWatch: not repeated.
+        assert_eq!(cw.aliases, ["CW", "CloudWatch Metrics", "monitoring"]);
+        assert_eq!(
+            cw.category, "monitoring",
+            "a curated node keeps its category"
+        );
+        let ops = cw.property("api_operations").expect("api_operations");
+        assert_eq!(ops.value.to_string(), "59");
+        assert_eq!(ops.source, Some(Source::Catalog));
+        assert_eq!(
+            cw.property("api_protocol").unwrap().value,
+            Value::Text("query".into())
+        );
+        assert_eq!(
+            cw.property("api_version").unwrap().value,
+            Value::Text("2010-08-01".into())
+        );
+        assert_eq!(cw.property("api_regions").unwrap().value.to_string(), "34");
+        assert_eq!(
+            cw.property("sdk_name").unwrap().value,
+            Value::Text("monitoring".into())
+        );
+        assert_eq!(k.nodes.len(), 2, "a covered entry creates no node");
+    }
+
+    #[test]
+    fn catalog_only_node_and_part_of() {
+        let text = "catalog:\n  - service_id: Lambda Web\n    botocore: lambda-web\n    full_name: Lambda Web\n    endpoint_prefix: lambda\n    protocol: rest-json\n    api_version: \"2025-01-01\"\n    operations: 20\n    regions: 0\n    category: compute\n    id: LambdaWeb\n    name: Lambda Web\n    part_of: Lambda\n";
+        let k = load_catalog(text).expect("valid");
+        let n = node(&k, "LambdaWeb");
+        assert!(!n.curated);
+        assert_eq!(n.kind, Kind::Service);
+        assert_eq!(n.category, "compute");
+        assert_eq!(n.sources, [Source::Catalog]);
+        assert_eq!(n.summary, "AWS service API for Lambda Web.");
+        assert_eq!(n.aliases, ["lambda-web"]);
+        assert!(
+            n.property("api_regions").is_none(),
+            "0 Regions means not listed, not none"
+        );
+        assert_eq!(
+            n.property("api_operations").unwrap().value.to_string(),
+            "20"
+        );
+        let part_of = k.relations.iter().position(|r| r.id == "part-of").unwrap();
+        let (from, to) = (
+            k.nodes.iter().position(|x| x.id == "LambdaWeb").unwrap(),
+            k.nodes.iter().position(|x| x.id == "Lambda").unwrap(),
+        );
+        assert!(
+            k.edges
+                .iter()
+                .any(|(f, t, e)| (*f, *t, e.relation) == (from, to, part_of))
+        );
+        // Thin-node warnings are for curated nodes only.
+        assert!(
+            !k.report.warnings().any(|w| w.message.contains("LambdaWeb")),
+            "{:?}",
+            k.report.diagnostics
+        );
+    }
+
+    #[test]
+    fn unknown_covered_by_is_a_located_error() {
+        let e = catalog_errors(&COVERED.replace("covered_by: CloudWatch", "covered_by: CloudWach"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(
+            (e[0].file.as_str(), e[0].line, e[0].column),
+            ("graph/catalog/aws.yaml", 12, 17)
+        );
+        assert!(
+            e[0].message
+                .contains("`monitoring` is covered_by unknown node `CloudWach`"),
+            "{e:?}"
+        );
+        assert_eq!(e[0].help.as_deref(), Some("did you mean `CloudWatch`?"));
+        // A name instead of an id says which id to write.
+        let e = catalog_errors(
+            &COVERED.replace("covered_by: CloudWatch", "covered_by: Amazon CloudWatch"),
+        );
+        assert_eq!(
+            e[0].help.as_deref(),
+            Some("covered_by names a node id: write `CloudWatch`")
+        );
+    }
+
+    #[test]
+    fn catalog_clashes_and_duplicates() {
+        // A new node whose name is a curated node's name should have been covered_by it.
+        let new = COVERED.replace(
+            "covered_by: CloudWatch",
+            "id: CloudWatchMetrics\n    name: Amazon CloudWatch",
+        );
+        let e = catalog_errors(&new);
+        assert!(e.iter().any(|d| d.line == 13 && d.message.contains("catalog name `Amazon CloudWatch` of `monitoring` is already the name of `CloudWatch`") && d.help.as_deref() == Some("map the row to the curated node with `covered_by: CloudWatch`")), "{e:?}");
+        // Two rows with one service_id on different nodes.
+        let second = COVERED
+            .replace("catalog:\n", "")
+            .replace("botocore: monitoring", "botocore: monitoring2")
+            .replace("full_name: Amazon CloudWatch", "full_name: Other")
+            .replace("abbreviation: CW", "abbreviation: O")
+            .replace("covered_by: CloudWatch", "covered_by: Lambda");
+        let e = catalog_errors(&format!("{COVERED}{second}"));
+        assert!(
+            e.iter().any(|d| d
+                .message
+                .contains("duplicate service_id `CloudWatch Metrics`")),
+            "{e:?}"
+        );
+        // ... on the same node they are fine, and the newest API gives the properties.
+        let same = second
+            .replace("covered_by: Lambda", "covered_by: CloudWatch")
+            .replace("2010-08-01", "2020-01-01")
+            .replace("CloudWatch Metrics", "CloudWatch Metrics V2");
+        let k = load_catalog(&format!("{COVERED}{same}")).expect("valid");
+        let cw = node(&k, "CloudWatch");
+        assert_eq!(
+            cw.property("api_version").unwrap().value,
+            Value::Text("2020-01-01".into())
+        );
+        assert_eq!(
+            cw.property("api_version").unwrap().note.as_deref(),
+            Some("monitoring2 API")
+        );
+        assert_eq!(
+            cw.property("sdk_name").unwrap().value,
+            Value::List(vec!["monitoring".into(), "monitoring2".into()])
+        );
+        assert!(cw.facts.iter().any(|f| f.text.contains("client monitoring (Amazon CloudWatch) is a query API, version 2010-08-01, with 59 operations")));
+        // `primary: true` beats the newest API; two primaries are an error.
+        let k = load_catalog(&format!("{COVERED}    primary: true\n{same}")).expect("valid");
+        assert_eq!(
+            node(&k, "CloudWatch")
+                .property("api_version")
+                .unwrap()
+                .value,
+            Value::Text("2010-08-01".into())
+        );
+        let e = catalog_errors(&format!(
+            "{COVERED}    primary: true\n{same}    primary: true\n"
+        ));
+        assert!(
+            e.iter().any(|d| d
+                .message
+                .contains("`monitoring` and `monitoring2` are both `primary` for `CloudWatch`")),
+            "{e:?}"
+        );
+        // A covered row's name that belongs to another node is a warning, not an error.
+        let k = load_catalog(&COVERED.replace("abbreviation: CW", "abbreviation: AWS Lambda"))
+            .expect("valid");
+        assert!(k.report.warnings().any(|w| w.line == 5 && w.message.contains("abbreviation `AWS Lambda` of catalog entry `monitoring` is already the name of `Lambda`")), "{:?}", k.report.diagnostics);
+        assert!(
+            !node(&k, "CloudWatch")
+                .aliases
+                .iter()
+                .any(|a| a == "AWS Lambda")
+        );
+        // Missing fields and both kinds of entry at once.
+        let e = catalog_errors(&COVERED.replace("    protocol: query\n", "").replace(
+            "covered_by: CloudWatch",
+            "covered_by: CloudWatch\n    id: X",
+        ));
+        assert!(
+            e.iter()
+                .any(|d| d.message
+                    == "catalog entry `monitoring` is missing required field `protocol`"),
+            "{e:?}"
+        );
+        assert!(
+            e.iter()
+                .any(|d| d.message.contains("has both `covered_by` and `id`/`name`")),
+            "{e:?}"
+        );
     }
 
     #[test]

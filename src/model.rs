@@ -8,12 +8,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
 
 /// What sort of thing a node is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// A service with its own name and console/API (DynamoDB, VPC).
@@ -68,8 +68,8 @@ impl FromStr for Kind {
 }
 
 /// Where a statement comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
 pub enum Source {
     /// The source study notes in `shared/notes/`.
     Notes,
@@ -89,6 +89,18 @@ impl fmt::Display for Source {
     }
 }
 
+/// The inverse of `Display`, so the built-in snapshot (`graph::snapshot`) can store a
+/// source as the same string the JSON output shows.
+impl From<String> for Source {
+    fn from(s: String) -> Source {
+        match s.as_str() {
+            "notes" => Source::Notes,
+            "catalog" => Source::Catalog,
+            _ => Source::Url(s),
+        }
+    }
+}
+
 impl From<Source> for String {
     fn from(s: Source) -> String {
         s.to_string()
@@ -96,7 +108,7 @@ impl From<Source> for String {
 }
 
 /// A named, typed attribute of a node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Property {
     /// snake_case name, the same across nodes so that `compare` lines them up.
     pub name: String,
@@ -108,7 +120,7 @@ pub struct Property {
 }
 
 /// A short statement about a node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fact {
     pub text: String,
     /// `None` means the node's own sources back it.
@@ -116,7 +128,7 @@ pub struct Fact {
 }
 
 /// One entry of the relation vocabulary (`graph/relations.yaml`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RelationDef {
     /// kebab-case id, also the forward phrase once dashes become spaces (`part-of`).
     pub id: String,
@@ -137,7 +149,7 @@ impl RelationDef {
 }
 
 /// A node of the knowledge graph.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     pub id: String,
     pub name: String,
@@ -161,7 +173,7 @@ impl Node {
 }
 
 /// A relation instance between two nodes, as stored on a graph edge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgeData {
     /// Index into the graph's relation vocabulary.
     pub relation: usize,

@@ -8,10 +8,10 @@
 use std::cmp::Ordering;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a quantity measures. Only quantities of the same dimension compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Dimension {
     /// A plain number, optionally with a noun (`5 layers`).
@@ -42,7 +42,7 @@ impl Dimension {
 }
 
 /// A unit as written, with the factor that converts it to the dimension's base unit.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// The canonical spelling shown to users (`KB`, `ms`, `days`, `records/s`, or empty).
     pub symbol: String,
@@ -52,7 +52,7 @@ pub struct Unit {
 }
 
 /// A number with a unit, possibly approximate (`~200 ms`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quantity {
     pub amount: f64,
     pub unit: Unit,
@@ -60,7 +60,7 @@ pub struct Quantity {
 }
 
 /// An inclusive range with one unit (`1-365 days`, `512-10240 MB`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Range {
     pub low: f64,
     pub high: f64,
@@ -69,7 +69,7 @@ pub struct Range {
 }
 
 /// A property value after typing.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     Bool(bool),
     Quantity(Quantity),
@@ -144,7 +144,7 @@ impl QuantityError {
                 }
                 help.push_str(
                     "units: B KB MB GB TB PB, ms s min h day week year, %, KB/s MB/s ..., \
-                     Mbps Gbps, noun/s; quote the value as {text: \"...\"} for free text",
+                     Mbps Gbps, noun/s",
                 );
                 help
             }
@@ -378,10 +378,12 @@ pub fn format_amount(n: f64) -> String {
     }
 }
 
-fn unit_suffix(unit: &Unit) -> String {
+/// The unit as shown after `amount`: `1 year` but `2 years`, `50%` without a space.
+fn unit_suffix(unit: &Unit, amount: f64) -> String {
     match unit.symbol.as_str() {
         "" => String::new(),
         "%" => "%".to_string(),
+        s @ ("days" | "weeks" | "years") if amount == 1.0 => format!(" {}", &s[..s.len() - 1]),
         s => format!(" {s}"),
     }
 }
@@ -393,7 +395,7 @@ impl fmt::Display for Quantity {
             f,
             "{tilde}{}{}",
             format_amount(self.amount),
-            unit_suffix(&self.unit)
+            unit_suffix(&self.unit, self.amount)
         )
     }
 }
@@ -406,7 +408,7 @@ impl fmt::Display for Range {
             "{tilde}{}-{}{}",
             format_amount(self.low),
             format_amount(self.high),
-            unit_suffix(&self.unit)
+            unit_suffix(&self.unit, self.high)
         )
     }
 }
@@ -463,6 +465,9 @@ mod tests {
         assert_eq!(v.to_string(), "~200 ms");
         assert_eq!(q("400KB").base(), 409600.0);
         assert_eq!(q("50%").to_string(), "50%");
+        assert_eq!(q("1 year").to_string(), "1 year");
+        assert_eq!(q("1 years").to_string(), "1 year");
+        assert_eq!(q("2 day").to_string(), "2 days");
     }
 
     #[test]

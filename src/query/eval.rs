@@ -491,7 +491,7 @@ fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
 }
 
 /// Node fields that `find` can test besides properties.
-const FIELDS: &[&str] = &["id", "name", "kind", "category", "summary", "alias"];
+pub const FIELDS: &[&str] = &["id", "name", "kind", "category", "summary", "alias"];
 
 fn find(
     g: &KnowledgeGraph,

@@ -87,6 +87,10 @@ pub struct PError<'a> {
     expected: Vec<&'static str>,
     /// A specific complaint that beats a list of expectations (bad unit, too deep).
     message: Option<String>,
+    /// Help that goes with `message`.
+    help: Option<String>,
+    /// How much text the complaint is about, when more than one token (`400 KBB`).
+    len: Option<usize>,
 }
 
 impl<'a> ParseError<&'a str> for PError<'a> {
@@ -95,6 +99,8 @@ impl<'a> ParseError<&'a str> for PError<'a> {
             input,
             expected: Vec::new(),
             message: None,
+            help: None,
+            len: None,
         }
     }
     fn append(_: &'a str, _: ErrorKind, other: Self) -> Self {
@@ -133,10 +139,17 @@ impl<'a> ContextError<&'a str> for PError<'a> {
 
 impl<'a> FromExternalError<&'a str, QuantityError> for PError<'a> {
     fn from_external_error(input: &'a str, _: ErrorKind, e: QuantityError) -> Self {
+        let len = match &e {
+            QuantityError::UnknownUnit { text, .. }
+            | QuantityError::BadNumber { text, .. }
+            | QuantityError::InvertedRange { text } => Some(text.len()),
+        };
         PError {
             input,
             expected: Vec::new(),
-            message: Some(format!("{e}; {}", e.help())),
+            message: Some(e.to_string()),
+            help: Some(e.help()),
+            len,
         }
     }
 }
@@ -148,6 +161,8 @@ fn fail<'a, T>(input: &'a str, expected: &'static str) -> Res<'a, T> {
         input,
         expected: vec![expected],
         message: None,
+        help: None,
+        len: None,
     }))
 }
 
@@ -156,6 +171,8 @@ fn failure<'a, T>(input: &'a str, message: String) -> Res<'a, T> {
         input,
         expected: Vec::new(),
         message: Some(message),
+        help: None,
+        len: None,
     }))
 }
 
@@ -213,6 +230,7 @@ impl<'s> P<'s> {
             rest.find(char::is_whitespace).unwrap_or(rest.len())
         }
         .max(rest.chars().next().map(char::len_utf8).unwrap_or(0));
+        let found_len = e.len.unwrap_or(found_len);
         let found = &rest[..found_len.min(rest.len())];
         let expected = e.expected.clone();
         let message = match (&e.message, found.is_empty()) {
@@ -226,7 +244,9 @@ impl<'s> P<'s> {
                 join_expected(&expected)
             ),
         };
-        let help = if offset == self.src.len() - self.src.trim_start().len()
+        let help = if e.help.is_some() {
+            e.help.clone()
+        } else if offset == self.src.len() - self.src.trim_start().len()
             && expected.contains(&"a verb")
         {
             let sugg = crate::load::suggest(found, VERBS.iter().copied());
@@ -303,6 +323,8 @@ impl<'s> P<'s> {
                 input: i2,
                 expected: vec!["a second node name to compare with"],
                 message: None,
+                help: None,
+                len: None,
             }));
         }
         let mut names = vec![first];
@@ -337,6 +359,8 @@ impl<'s> P<'s> {
                 input: multispace0(at)?.0,
                 expected: vec![expected],
                 message: None,
+                help: None,
+                len: None,
             }));
         }
         let (last, words) = tokens.split_last().expect("two tokens");
@@ -575,6 +599,8 @@ impl<'s> P<'s> {
                 input: i,
                 expected: vec!["services, nodes, relations, categories, properties or kinds"],
                 message: None,
+                help: None,
+                len: None,
             })),
         }
     }

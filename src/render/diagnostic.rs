@@ -59,7 +59,8 @@ pub fn render(d: &dyn miette::Diagnostic, color: bool) -> String {
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
+        // One line per message, however long: "file:line:col: message" stays greppable.
+        .with_width(1000)
         .with_context_lines(1);
     let mut s = String::new();
     if handler.render_report(&mut s, d).is_err() {
@@ -79,9 +80,16 @@ pub fn query_error(
 ) -> Located {
     let offset = offset.min(query.len());
     let len = len.min(query.len() - offset);
+    // Something missing at the end has no text to underline; a trailing space gives the
+    // caret a column to stand in, right where the missing word belongs.
+    let (text, len) = if len == 0 {
+        (format!("{query} "), 1)
+    } else {
+        (query.to_string(), len)
+    };
     Located {
         message,
-        source: Some(NamedSource::new("query", Arc::from(query))),
+        source: Some(NamedSource::new("query", Arc::from(text.as_str()))),
         span: (offset, len).into(),
         label: label.to_string(),
         help,

@@ -9,7 +9,18 @@ use crate::graph::Direction;
 /// Escapes text for a Markdown table cell or paragraph: pipes, HTML and line breaks.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let chars: Vec<char> = s.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // GitHub never reads an underscore inside a word as emphasis, so `max_item_size`
+        // stays readable; one at a word's edge could start emphasis and is escaped.
+        let inside_word = |j: Option<&char>| j.is_some_and(|c| c.is_alphanumeric());
+        if c == '_'
+            && inside_word(i.checked_sub(1).and_then(|j| chars.get(j)))
+            && inside_word(chars.get(i + 1))
+        {
+            out.push('_');
+            continue;
+        }
         match c {
             '|' => out.push_str("\\|"),
             '<' => out.push_str("&lt;"),
@@ -287,5 +298,7 @@ mod tests {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("<script>&"), "&lt;script&gt;&amp;");
         assert_eq!(escape("x\ny"), "x<br>y");
+        assert_eq!(escape("max_item_size"), "max_item_size");
+        assert_eq!(escape("_em_ *b*"), "\\_em\\_ \\*b\\*");
     }
 }

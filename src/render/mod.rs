@@ -18,6 +18,16 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown, for notes and issues.
     Markdown,
+    /// Graphviz DOT source of the answer's subgraph (see docs/diagrams.md).
+    Dot,
+    /// SVG picture of the answer's subgraph, drawn by Graphviz `dot` when installed.
+    Svg,
+    /// Mermaid flowchart, rendered inline by GitHub.
+    Mermaid,
+    /// GraphML, for Gephi, yEd and Cytoscape.
+    Graphml,
+    /// Cypher `CREATE` statements, for Neo4j.
+    Cypher,
 }
 
 /// Terminal styling; off when piped or with NO_COLOR.
@@ -63,5 +73,10 @@ pub fn render(answer: &Answer, format: Format, style: Style) -> String {
         Format::Table => table::render(answer, style),
         Format::Json => json::render(answer),
         Format::Markdown => markdown::render(answer),
+        // Pure here: SVG comes from the built-in layout. The CLI draws SVG through
+        // `diagram::svg`, which prefers Graphviz.
+        Format::Dot | Format::Svg | Format::Mermaid | Format::Graphml | Format::Cypher => {
+            crate::diagram::render_answer(answer, format)
+        }
     }
 }

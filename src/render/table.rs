@@ -309,7 +309,7 @@ fn path(out: &mut String, p: &PathAnswer, style: Style) {
             if !p.directed {
                 line(
                     out,
-                    &style.paint(DIM, "no path along edge directions; this one ignores them"),
+                    &style.paint(DIM, "no chain this short follows edge directions; this one reads some edges backwards"),
                 );
             }
             let mut t = table(style, &["#", "from", "relation", "to"]);

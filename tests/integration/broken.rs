@@ -54,7 +54,7 @@ fn every_error_of_a_broken_directory_in_one_run() {
         "graph/services/a.yaml:11:7: relation `watches` is not declared",
         "graph/services/b.yaml:2:9: duplicate node id `A` (first defined at graph/services/a.yaml:3)",
         "graph/services/b.yaml:4:11: unknown kind `servce`",
-        "graph/services/c.yaml:3:1:",
+        "graph/services/c.yaml:2:9: while scanning a plain scalar, found a tab",
         "graph/services/d.yaml:1:1: file is empty",
         "did you mean `service`?",
         "problem(s) in the knowledge files",

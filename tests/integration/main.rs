@@ -2,8 +2,13 @@
 //! binary (assert_cmd) or the library against the shipped knowledge.
 
 mod broken;
+mod broken_corpus;
+mod catalog;
 mod cli;
 mod common;
+mod diagrams;
 mod exam;
 mod golden;
 mod notes_facts;
+mod props;
+mod repl;
