@@ -15,19 +15,49 @@ const RELATIONS: &str = include_str!("../graph/relations.yaml");
 const NODES_PER_FILE: usize = 1000;
 
 const PREFIXES: &[&str] = &[
-    "Elastic", "Managed", "Serverless", "Global", "Private", "Cloud", "Data", "Stream",
-    "Secure", "Edge", "Batch", "Graph", "Quantum", "Hybrid", "Lake", "Instant",
+    "Elastic",
+    "Managed",
+    "Serverless",
+    "Global",
+    "Private",
+    "Cloud",
+    "Data",
+    "Stream",
+    "Secure",
+    "Edge",
+    "Batch",
+    "Graph",
+    "Quantum",
+    "Hybrid",
+    "Lake",
+    "Instant",
 ];
 const STEMS: &[&str] = &[
-    "Compute", "Storage", "Queue", "Cache", "Gateway", "Registry", "Catalog", "Firewall",
-    "Ledger", "Pipeline", "Monitor", "Vault", "Router", "Index", "Notebook", "Broker",
+    "Compute", "Storage", "Queue", "Cache", "Gateway", "Registry", "Catalog", "Firewall", "Ledger",
+    "Pipeline", "Monitor", "Vault", "Router", "Index", "Notebook", "Broker",
 ];
 const KINDS: &[&str] = &["service", "component", "feature", "concept"];
 const CATEGORIES: &[&str] = &[
-    "compute", "storage", "database", "networking", "analytics", "security", "management",
+    "compute",
+    "storage",
+    "database",
+    "networking",
+    "analytics",
+    "security",
+    "management",
     "machine-learning",
 ];
-const UNITS: &[&str] = &["KB", "MB", "GB", "ms", "s", "days", "MB/s", "records/s", "%"];
+const UNITS: &[&str] = &[
+    "KB",
+    "MB",
+    "GB",
+    "ms",
+    "s",
+    "days",
+    "MB/s",
+    "records/s",
+    "%",
+];
 
 struct Rng(u64);
 
@@ -131,25 +161,58 @@ fn main() -> std::io::Result<()> {
     for (file_no, start) in (0..nodes).step_by(NODES_PER_FILE).enumerate() {
         text.clear();
         let category = CATEGORIES[file_no % CATEGORIES.len()];
-        let _ = writeln!(text, "# Synthetic knowledge, file {file_no}.\ncategory: {category}\nnodes:");
+        let _ = writeln!(
+            text,
+            "# Synthetic knowledge, file {file_no}.\ncategory: {category}\nnodes:"
+        );
         for i in start..(start + NODES_PER_FILE).min(nodes) {
             let id = id_of(i);
             let kind = KINDS[rng.below(KINDS.len())];
             let _ = writeln!(text, "  - id: {id}");
-            let _ = writeln!(text, "    name: Amazon {} {} {i}", PREFIXES[i % PREFIXES.len()], STEMS[(i / PREFIXES.len()) % STEMS.len()]);
+            let _ = writeln!(
+                text,
+                "    name: Amazon {} {} {i}",
+                PREFIXES[i % PREFIXES.len()],
+                STEMS[(i / PREFIXES.len()) % STEMS.len()]
+            );
             let _ = writeln!(text, "    kind: {kind}");
             let _ = writeln!(text, "    aliases: [{id} alias, Synthetic {i}]");
-            let _ = writeln!(text, "    summary: A synthetic {kind} number {i} that stands in for a real AWS {kind} in scale tests.");
+            let _ = writeln!(
+                text,
+                "    summary: A synthetic {kind} number {i} that stands in for a real AWS {kind} in scale tests."
+            );
             let _ = writeln!(text, "    properties:");
             let unit = UNITS[rng.below(UNITS.len())];
-            let _ = writeln!(text, "      max_size: {{value: {} {unit}, note: \"per request\"}}", 1 + rng.below(10_000));
-            let _ = writeln!(text, "      latency: {{value: ~{} ms, source: notes}}", 1 + rng.below(500));
+            let _ = writeln!(
+                text,
+                "      max_size: {{value: {} {unit}, note: \"per request\"}}",
+                1 + rng.below(10_000)
+            );
+            let _ = writeln!(
+                text,
+                "      latency: {{value: ~{} ms, source: notes}}",
+                1 + rng.below(500)
+            );
             let low = 1 + rng.below(100);
-            let _ = writeln!(text, "      retention: {}-{} days", low, low + rng.below(365));
+            let _ = writeln!(
+                text,
+                "      retention: {}-{} days",
+                low,
+                low + rng.below(365)
+            );
             let _ = writeln!(text, "      serverless: {}", rng.below(2) == 0);
-            let _ = writeln!(text, "      pricing_model: {{text: \"pay per request and per GB stored\"}}");
-            let _ = writeln!(text, "    facts:\n      - text: \"Synthetic fact about {id}.\"\n        source: notes");
-            let _ = writeln!(text, "    sources: [notes, \"https://docs.aws.amazon.com/synthetic/{i}.html\"]");
+            let _ = writeln!(
+                text,
+                "      pricing_model: {{text: \"pay per request and per GB stored\"}}"
+            );
+            let _ = writeln!(
+                text,
+                "    facts:\n      - text: \"Synthetic fact about {id}.\"\n        source: notes"
+            );
+            let _ = writeln!(
+                text,
+                "    sources: [notes, \"https://docs.aws.amazon.com/synthetic/{i}.html\"]"
+            );
             if !out_edges[i].is_empty() {
                 let _ = writeln!(text, "    relations:");
                 out_edges[i].sort_by_key(|&(_, rel)| rel);
@@ -170,7 +233,10 @@ fn main() -> std::io::Result<()> {
                 }
             }
         }
-        std::fs::write(dir.join("services").join(format!("part-{file_no:04}.yaml")), &text)?;
+        std::fs::write(
+            dir.join("services").join(format!("part-{file_no:04}.yaml")),
+            &text,
+        )?;
     }
     eprintln!(
         "wrote {nodes} nodes and {} edges under {}",

@@ -567,15 +567,12 @@ fn is_node_id(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-/// Parses and validates a set of knowledge files.
-///
-/// `pre` carries diagnostics found while reading (unreadable files); they are reported
-/// together with everything else.
-pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
-    let mut c = Collector { diagnostics: pre };
-    // Knowledge files have no use for heavy aliasing, so an alias bomb is refused after a
-    // few thousand replayed events instead of after the library's generous defaults.
-    let options = serde_saphyr::options! {
+/// The parser's limits. Knowledge files have no use for heavy aliasing, so an alias bomb
+/// is refused after a few thousand replayed events instead of after the library's
+/// generous defaults. A function rather than a shared value because `Options` may hold a
+/// callback that is not `Sync`, and each parsing thread needs its own.
+fn parse_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
         budget: serde_saphyr::budget! {
             max_aliases: 1_000,
             max_depth: 64,
@@ -584,11 +581,39 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
             max_total_replayed_events: 20_000,
             max_alias_expansions_per_anchor: 200,
         },
+    }
+}
+
+/// Parses and validates a set of knowledge files.
+///
+/// `pre` carries diagnostics found while reading (unreadable files); they are reported
+/// together with everything else.
+pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
+    let mut c = Collector { diagnostics: pre };
+    // Parsing is most of a large load and each file parses on its own, so files are
+    // parsed in parallel; the results are then walked in file order, so diagnostics come
+    // out in the same order as from a serial load.
+    let results: Vec<Option<Result<raw::File, serde_saphyr::Error>>> = {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .map(|file| {
+                // Architecture diagrams live under graph/ too but have their own format and
+                // validation pass (`architecture`), which needs the finished graph.
+                if crate::architecture::is_architecture_file(&file.name)
+                    || file.text.trim().is_empty()
+                {
+                    return None;
+                }
+                Some(serde_saphyr::from_str_with_options::<raw::File>(
+                    &file.text,
+                    parse_options(),
+                ))
+            })
+            .collect()
     };
     let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
-    for file in files {
-        // Architecture diagrams live under graph/ too but have their own format and
-        // validation pass (`architecture`), which needs the finished graph.
+    for (file, result) in files.iter().zip(results) {
         if crate::architecture::is_architecture_file(&file.name) {
             continue;
         }
@@ -604,7 +629,8 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
             });
             continue;
         }
-        match serde_saphyr::from_str_with_options::<raw::File>(&file.text, options.clone()) {
+        let Some(result) = result else { continue };
+        match result {
             Ok(f) => parsed.push((file, f)),
             Err(e) => {
                 let plain = e.without_snippet().to_string();
@@ -952,6 +978,20 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 curated: true,
                 file: file.name.clone(),
             };
+            // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
+            // sequence in a summary, say) would act there instead of being shown.
+            for (field, text) in node_texts(&node) {
+                if let Some(bad) = text.chars().find(|c| is_forbidden_control(*c)) {
+                    c.error(
+                        id_at,
+                        format!(
+                            "node `{}`: {field} contains the control character U+{:04X}",
+                            node.id, bad as u32
+                        ),
+                        Some("only printable text, newlines and tabs are allowed".into()),
+                    );
+                }
+            }
             if !duplicate {
                 nodes.push(node);
                 pending.push(Pending { file, raw });
@@ -1019,6 +1059,19 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                         Some("a node cannot be related to itself".into()),
                     );
                     continue;
+                }
+                if let Some(bad) = note
+                    .as_deref()
+                    .and_then(|n| n.chars().find(|c| is_forbidden_control(*c)))
+                {
+                    c.error(
+                        t_at,
+                        format!(
+                            "the note on this edge contains the control character U+{:04X}",
+                            bad as u32
+                        ),
+                        Some("only printable text, newlines and tabs are allowed".into()),
+                    );
                 }
                 let key = if relations[r].symmetric {
                     (r, from.min(to), from.max(to))
@@ -1679,6 +1732,35 @@ fn explain_untagged(message: &str) -> String {
         }
     }
     message.to_string()
+}
+
+/// Every free-text field of a node, named for diagnostics.
+fn node_texts(n: &Node) -> Vec<(&'static str, &str)> {
+    let mut out = vec![
+        ("id", n.id.as_str()),
+        ("name", n.name.as_str()),
+        ("summary", n.summary.as_str()),
+        ("category", n.category.as_str()),
+    ];
+    out.extend(n.aliases.iter().map(|a| ("an alias", a.as_str())));
+    out.extend(n.facts.iter().map(|f| ("a fact", f.text.as_str())));
+    for p in &n.properties {
+        match &p.value {
+            Value::Text(t) => out.push(("a property value", t.as_str())),
+            Value::List(items) => {
+                out.extend(items.iter().map(|i| ("a property value", i.as_str())))
+            }
+            _ => {}
+        }
+        if let Some(note) = &p.note {
+            out.push(("a property note", note.as_str()));
+        }
+    }
+    out
+}
+
+fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
 }
 
 fn typed_property(

@@ -118,7 +118,14 @@ mod tests {
         assert_eq!(nodes(&snap), nodes(&yaml));
         let edges = |g: &KnowledgeGraph| {
             g.edges()
-                .map(|e| (e.from, e.to, e.relation.id.clone(), e.note.map(str::to_string)))
+                .map(|e| {
+                    (
+                        e.from,
+                        e.to,
+                        e.relation.id.clone(),
+                        e.note.map(str::to_string),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
         assert_eq!(edges(&snap), edges(&yaml));

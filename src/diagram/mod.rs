@@ -1,6 +1,6 @@
 //! Pictures and exports: a query's answer, an architecture or the whole graph →
-//! Graphviz DOT, SVG, Mermaid, JSON, GraphML or Cypher. Sits beside [`render`]
-//! (crate::render), at the end of the pipeline.
+//! Graphviz DOT, SVG, Mermaid, JSON, GraphML or Cypher. Sits beside
+//! [`render`](crate::render), at the end of the pipeline.
 //!
 //! Every source is first turned into one plain [`Diagram`] (nodes, labelled edges,
 //! nested groups), and every backend reads only that. So an architecture, an answer and

@@ -186,6 +186,7 @@ pub const KEYWORDS: &[&str] = &[
     "what",
     "does",
     "path",
+    "from",
     "to",
     "neighbors",
     "neighbours",

@@ -9,6 +9,8 @@ mod common;
 mod diagrams;
 mod exam;
 mod golden;
+mod hostile;
+mod mutation;
 mod notes_facts;
 mod props;
 mod repl;
