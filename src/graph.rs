@@ -5,13 +5,13 @@
 //! the storage can change (for a snapshot or a compact graph) without touching queries or
 //! renderers.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeRef, IntoEdgeReferences};
+use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
@@ -355,15 +355,17 @@ impl KnowledgeGraph {
         if from == to {
             return Some(Vec::new());
         }
-        let mut prev: HashMap<NodeIndex, Hop<'_>> = HashMap::new();
+        // Indexed by node rather than hashed: on a million-edge graph the search touches
+        // most nodes, and the hashing was most of its time (docs/performance.md).
+        let mut prev: Vec<Option<Hop<'_>>> = vec![None; self.graph.node_bound()];
         let mut queue = VecDeque::from([from.index()]);
         let start = from.index();
         while let Some(n) = queue.pop_front() {
             for (next, hop, _) in self.steps(n, directed) {
-                if next == start || prev.contains_key(&next) {
+                if next == start || prev[next.index()].is_some() {
                     continue;
                 }
-                prev.insert(next, hop);
+                prev[next.index()] = Some(hop);
                 if next == to.index() {
                     let mut path = vec![hop];
                     let mut cur = if hop.forward {
@@ -372,7 +374,7 @@ impl KnowledgeGraph {
                         hop.edge.to
                     };
                     while cur != from {
-                        let h = prev[&cur.index()];
+                        let h = prev[cur.0 as usize]?;
                         cur = if h.forward { h.edge.from } else { h.edge.to };
                         path.push(h);
                     }
@@ -430,24 +432,27 @@ impl KnowledgeGraph {
         via: Option<&[&RelationDef]>,
     ) -> (Vec<(NodeKey, usize)>, Vec<EdgeView<'_>>) {
         let allowed = |r: &RelationDef| via.is_none_or(|v| v.iter().any(|x| x.id == r.id));
-        let mut dist: HashMap<NodeIndex, usize> = HashMap::from([(center.index(), 0)]);
+        // Distances and walked edges indexed by position, not hashed, as in `bfs_path`.
+        let mut dist: Vec<Option<usize>> = vec![None; self.graph.node_bound()];
+        dist[center.index().index()] = Some(0);
         let mut order = vec![(center, 0)];
         let mut edges = Vec::new();
-        let mut seen_edges = HashSet::new();
+        let mut seen_edges = vec![false; self.graph.edge_bound()];
         let mut queue = VecDeque::from([center.index()]);
         while let Some(n) = queue.pop_front() {
-            let d = dist[&n];
+            let Some(d) = dist[n.index()] else { continue };
             if d >= depth {
                 continue;
             }
             for (next, hop, id) in self.steps(n, false) {
-                if !allowed(hop.edge.relation) || !seen_edges.insert(id) {
+                if !allowed(hop.edge.relation) || seen_edges[id.index()] {
                     continue;
                 }
+                seen_edges[id.index()] = true;
                 // An edge to a node already found still belongs to the picture, once.
                 edges.push(hop.edge);
-                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(next) {
-                    v.insert(d + 1);
+                if dist[next.index()].is_none() {
+                    dist[next.index()] = Some(d + 1);
                     order.push((NodeKey::of(next), d + 1));
                     queue.push_back(next);
                 }

@@ -177,12 +177,12 @@ fn mutated_knowledge_files_never_panic_the_loader() {
             },
         ]
     };
-    for i in 0..files.len() {
-        let text = std::fs::read_to_string(&files[i]).unwrap();
+    for (i, path) in files.iter().enumerate() {
+        let text = std::fs::read_to_string(path).unwrap();
         assert!(
             load_files(&with(i, &text), Vec::new()).is_ok(),
             "{} loads beside stand-ins",
-            files[i].display()
+            path.display()
         );
     }
     let per_file = 3000 / files.len().max(1);
