@@ -142,16 +142,26 @@ pub fn load_graph(
     }
 }
 
+/// Prints every error of a report with its file, location and caret.
+pub(crate) fn print_report(
+    report: &crate::load::Report,
+    err: &mut dyn Write,
+    style: Style,
+) -> io::Result<()> {
+    for d in report.errors() {
+        write!(
+            err,
+            "{}",
+            diagnostic::render(&diagnostic::knowledge(d, report), style.color)
+        )?;
+    }
+    Ok(())
+}
+
 fn report_load_error(e: &LoadError, err: &mut dyn Write, style: Style) -> io::Result<()> {
     match e {
         LoadError::Invalid(report) => {
-            for d in report.errors() {
-                write!(
-                    err,
-                    "{}",
-                    diagnostic::render(&diagnostic::knowledge(d, report), style.color)
-                )?;
-            }
+            print_report(report, err, style)?;
             let n = report.errors().count();
             writeln!(
                 err,

@@ -12,9 +12,8 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
 use super::{Clustering, Diagram, DiagramError, svg};
 use crate::architecture::{self, Architecture, ArchitectureError};
-use crate::cli::{Outcome, exit};
+use crate::cli::{Outcome, exit, print_report};
 use crate::graph::KnowledgeGraph;
-use crate::load::Report;
 use crate::render::{self, Format, Style, diagnostic};
 
 /// Options shared by `ask`, `draw`, `export` and `list`.
@@ -496,17 +495,6 @@ fn report_architecture_error(
             Ok(exit::INVALID_KNOWLEDGE)
         }
     }
-}
-
-fn print_report(report: &Report, err: &mut dyn Write, style: Style) -> io::Result<()> {
-    for d in report.errors() {
-        write!(
-            err,
-            "{}",
-            diagnostic::render(&diagnostic::knowledge(d, report), style.color)
-        )?;
-    }
-    Ok(())
 }
 
 fn format_name(f: Format) -> String {
