@@ -222,9 +222,7 @@ pub fn run(
             crate::diagram::commands::export(&graph, args, &ctx, out, err)
         }
         Some(Command::List(args)) => crate::diagram::commands::list(&graph, args, &ctx, out, err),
-        Some(Command::Run { files }) => {
-            run_files(&graph, files, cli.format, style, out, err, err_style)
-        }
+        Some(Command::Run { files }) => run_files(&graph, files, cli.format, style, out, err),
         Some(Command::Check) => {
             let architectures =
                 match crate::diagram::commands::check_architectures(&graph, &ctx, err)? {
@@ -361,7 +359,6 @@ fn run_files(
     style: Style,
     out: &mut dyn Write,
     err: &mut dyn Write,
-    err_style: Style,
 ) -> io::Result<u8> {
     let mut worst = exit::OK;
     let mut json_items = Vec::new();
@@ -419,7 +416,6 @@ fn run_files(
         let s = serde_json::to_string_pretty(&json_items).unwrap_or_default();
         writeln!(out, "{s}")?;
     }
-    let _ = err_style;
     Ok(worst)
 }
 

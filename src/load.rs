@@ -518,14 +518,14 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     scored.into_iter().take(3).map(|(_, c)| c).collect()
 }
 
-pub(crate) fn did_you_mean(list: &[&str]) -> Option<String> {
+pub(crate) fn did_you_mean<S: AsRef<str>>(list: &[S]) -> Option<String> {
     match list {
         [] => None,
-        [one] => Some(format!("did you mean `{one}`?")),
+        [one] => Some(format!("did you mean `{}`?", one.as_ref())),
         many => Some(format!(
             "did you mean one of {}?",
             many.iter()
-                .map(|s| format!("`{s}`"))
+                .map(|s| format!("`{}`", s.as_ref()))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),

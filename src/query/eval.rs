@@ -53,17 +53,7 @@ impl EvalError {
     }
 
     pub fn help(&self) -> Option<String> {
-        let list = |s: &[String]| match s {
-            [] => None,
-            [one] => Some(format!("did you mean `{one}`?")),
-            many => Some(format!(
-                "did you mean one of {}?",
-                many.iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        };
+        let list = |s: &[String]| crate::load::did_you_mean(s);
         match self {
             EvalError::UnknownNode { suggestions, .. } => list(suggestions)
                 .or_else(|| Some("`list nodes` shows every node; `find where name contains ...` searches".into())),
