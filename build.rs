@@ -11,6 +11,9 @@
 use std::path::{Path, PathBuf};
 
 #[allow(dead_code)]
+#[path = "src/fast_yaml.rs"]
+mod fast_yaml;
+#[allow(dead_code)]
 #[path = "src/load.rs"]
 mod load;
 #[allow(dead_code)]
@@ -50,7 +53,7 @@ fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("graph");
     println!("cargo:rerun-if-changed=graph");
-    for module in ["load", "model", "snapshot", "value"] {
+    for module in ["fast_yaml", "load", "model", "snapshot", "value"] {
         println!("cargo:rerun-if-changed=src/{module}.rs");
     }
     let mut files = Vec::new();

@@ -13,6 +13,7 @@ pub mod answer;
 pub mod architecture;
 pub mod cli;
 pub mod diagram;
+mod fast_yaml;
 pub mod graph;
 pub mod load;
 pub mod model;

@@ -13,9 +13,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use foldhash::{HashMap as FastMap, HashMapExt, HashSet as FastSet, HashSetExt};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_saphyr::Spanned;
 
 use crate::model::{EdgeData, Fact, Kind, Node, Property, RelationDef, Source};
 use crate::value::{Value, parse_quantity};
@@ -124,10 +124,60 @@ pub struct Knowledge {
 // Raw serde structs: the YAML shape, nothing checked beyond types.
 // ---------------------------------------------------------------------------------------
 
-mod raw {
+/// A 1-based line and column (in characters) in a knowledge file; line 0 when unknown.
+/// Kept smaller than serde-saphyr's `Location` (8 bytes instead of 56 per value with its
+/// two locations), which matters when a million edge targets are held at once, and
+/// constructible, so `fast_yaml` can produce it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    line: u32,
+    column: u32,
+}
+
+impl Pos {
+    pub const UNKNOWN: Pos = Pos { line: 0, column: 0 };
+
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+    pub fn line(&self) -> u64 {
+        u64::from(self.line)
+    }
+    pub fn column(&self) -> u64 {
+        u64::from(self.column)
+    }
+}
+
+impl From<serde_saphyr::Location> for Pos {
+    fn from(l: serde_saphyr::Location) -> Self {
+        Pos {
+            line: u32::try_from(l.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(l.column()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// A value with the place it was written (where a reference points, for an alias).
+#[derive(Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub referenced: Pos,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
+        Ok(Spanned {
+            value: s.value,
+            referenced: s.referenced.into(),
+        })
+    }
+}
+
+pub(crate) mod raw {
     use super::*;
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct File {
         pub relations: Option<Vec<Spanned<Relation>>>,
@@ -140,7 +190,7 @@ mod raw {
 
     /// One AWS service API (one botocore client). It either maps to an existing node
     /// (`covered_by`) or creates a catalog-only node (`id` and `name`).
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct CatalogEntry {
         pub service_id: Option<Spanned<String>>,
@@ -163,7 +213,7 @@ mod raw {
         pub primary: Option<Spanned<bool>>,
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Relation {
         pub id: Option<Spanned<String>>,
@@ -174,7 +224,7 @@ mod raw {
         pub symmetric: bool,
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Node {
         pub id: Option<Spanned<String>>,
@@ -195,7 +245,7 @@ mod raw {
     }
 
     /// A scalar or list as written in YAML; typed later by `value::parse_quantity`.
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum Plain {
         Bool(bool),
@@ -205,14 +255,14 @@ mod raw {
         List(Vec<String>),
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum PropertyValue {
         Plain(Plain),
         Detailed(DetailedValue),
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct DetailedValue {
         pub value: Option<Plain>,
@@ -222,7 +272,7 @@ mod raw {
         pub note: Option<String>,
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum FactEntry {
         Text(String),
@@ -232,7 +282,7 @@ mod raw {
         },
     }
 
-    #[derive(Debug, Deserialize)]
+    #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum Target {
         Id(String),
@@ -243,7 +293,7 @@ mod raw {
     }
 
     /// `monitors: Lambda` or `monitors: [Lambda, {target: EC2, note: ...}]`.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq)]
     pub enum Targets {
         One(String),
         Many(Vec<Spanned<Target>>),
@@ -273,7 +323,7 @@ mod raw {
     }
 
     /// A YAML mapping that keeps the order it was written in.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq)]
     pub struct Ordered<K, V>(pub Vec<(K, V)>);
 
     impl<K, V> Default for Ordered<K, V> {
@@ -445,7 +495,7 @@ struct Collector {
 #[derive(Clone, Copy)]
 struct At<'a> {
     file: &'a SourceFile,
-    loc: serde_saphyr::Location,
+    loc: Pos,
 }
 
 pub(crate) fn byte_offset(text: &str, line: usize, column: usize) -> usize {
@@ -545,6 +595,18 @@ fn parse_source(s: &str) -> Option<Source> {
 
 const SOURCE_HELP: &str = "a source is `notes`, `catalog` or an https:// documentation URL";
 
+/// `s`, trimmed and lowercased as the name indexes store it, written into `buf`.
+fn lower_into(buf: &mut String, s: &str) {
+    buf.clear();
+    let s = s.trim();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&s.to_lowercase());
+    }
+}
+
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|p| {
@@ -590,12 +652,38 @@ fn parse_options() -> serde_saphyr::Options {
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
-    // Parsing is most of a large load and each file parses on its own, so files are
-    // parsed in parallel; the results are then walked in file order, so diagnostics come
-    // out in the same order as from a serial load.
-    let results: Vec<Option<Result<raw::File, serde_saphyr::Error>>> = {
+    // Each pass keeps its own diagnostics, joined at the end, so they come out in the
+    // order of a load that ran every pass over every file in turn: parse errors, then
+    // relations, then nodes.
+    let mut c_relations = Collector {
+        diagnostics: Vec::new(),
+    };
+    let mut c_nodes = Collector {
+        diagnostics: Vec::new(),
+    };
+    // Pass 1: the relation vocabulary, so node relations can be checked against it.
+    let mut relations: Vec<RelationDef> = Vec::new();
+    let mut rel_at: FastMap<String, usize> = FastMap::new();
+    // Pass 2: nodes and their names.
+    struct Pending<'a> {
+        file: &'a SourceFile,
+        id_at: Pos,
+        relations: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>,
+    }
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut pending: Vec<Pending> = Vec::new();
+    // lowercase name/alias/id -> (node index, what it is, where)
+    let mut names: Names = FastMap::new();
+    let mut id_index: FastMap<String, usize> = FastMap::new();
+    let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
+    // Files are parsed a few at a time, in parallel, and each batch is checked and its
+    // nodes moved into the model before the next is parsed, so the parse trees of a large
+    // directory never all exist at once (peak memory, docs/performance.md).
+    let batch_len = 2 * rayon::current_num_threads().max(1);
+    // Parsing one file needs nothing from the others; it runs in parallel.
+    let parse = |batch: &[SourceFile]| -> Vec<Option<Result<raw::File, serde_saphyr::Error>>> {
         use rayon::prelude::*;
-        files
+        batch
             .par_iter()
             .map(|file| {
                 // Architecture diagrams live under graph/ too but have their own format and
@@ -605,384 +693,383 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 {
                     return None;
                 }
-                Some(serde_saphyr::from_str_with_options::<raw::File>(
-                    &file.text,
-                    parse_options(),
-                ))
+                // The fast reader covers what knowledge files are usually written in;
+                // anything else, and every broken file, goes through serde-saphyr.
+                Some(crate::fast_yaml::parse_file(&file.text).or_else(|_| {
+                    serde_saphyr::from_str_with_options::<raw::File>(&file.text, parse_options())
+                }))
             })
             .collect()
     };
-    let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
-    for (file, result) in files.iter().zip(results) {
-        if crate::architecture::is_architecture_file(&file.name) {
-            continue;
-        }
-        if file.text.trim().is_empty() {
-            c.diagnostics.push(Diagnostic {
-                line: 1,
-                column: 1,
-                ..file_diag(
-                    &file.name,
-                    "file is empty".into(),
-                    Some("delete it, or add `nodes:` or `relations:`".into()),
-                )
-            });
-            continue;
-        }
-        let Some(result) = result else { continue };
-        match result {
-            Ok(f) => parsed.push((file, f)),
-            Err(e) => {
-                let plain = e.without_snippet().to_string();
-                let message = match plain.rsplit_once(" at line ") {
-                    Some((m, _)) => m.to_string(),
-                    None => plain,
-                };
-                let message = explain_untagged(&message)
-                    .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
-                let message = match message
-                    .strip_prefix("budget breached: ")
-                    .or_else(|| message.strip_prefix("alias replay limit exceeded: "))
-                {
-                    Some(detail) => format!(
-                        "the file expands beyond the parser's budget ({}); refusing it (a YAML alias bomb?)",
-                        detail.split(" at line").next().unwrap_or(detail)
-                    ),
-                    None => message,
-                };
-                let loc = e.location().unwrap_or(serde_saphyr::Location::UNKNOWN);
-                let help = if message.contains("tab") {
-                    Some("YAML indentation must use spaces, not tabs".to_string())
-                } else {
-                    None
-                };
-                c.error(At { file, loc }, message, help);
-            }
-        }
-    }
-
-    // Pass 1: the relation vocabulary, so node relations can be checked against it.
-    let mut relations: Vec<RelationDef> = Vec::new();
-    let mut rel_at: HashMap<String, usize> = HashMap::new();
-    for (file, f) in &parsed {
-        for r in f.relations.iter().flatten() {
-            let at = At {
-                file,
-                loc: r.referenced,
-            };
-            let r = &r.value;
-            let Some(id) = &r.id else {
-                c.error(at, "relation is missing required field `id`", None);
-                continue;
-            };
-            let id_at = At {
-                file,
-                loc: id.referenced,
-            };
-            if !is_kebab(&id.value) {
-                c.error(
-                    id_at,
-                    format!("relation id `{}` is not kebab-case", id.value),
-                    Some("use lowercase words joined by `-`, e.g. `delivers-to`".into()),
-                );
-                continue;
-            }
-            if rel_at.contains_key(&id.value) {
-                c.error(
-                    id_at,
-                    format!("relation `{}` is declared twice", id.value),
-                    None,
-                );
-                continue;
-            }
-            let Some(inverse) = &r.inverse else {
-                c.error(
-                    id_at,
-                    format!(
-                        "relation `{}` is missing required field `inverse`",
-                        id.value
-                    ),
-                    Some("the phrase read backwards, e.g. `monitored by`".into()),
-                );
-                continue;
-            };
-            let Some(description) = &r.description else {
-                c.error(
-                    id_at,
-                    format!(
-                        "relation `{}` is missing required field `description`",
-                        id.value
-                    ),
-                    None,
-                );
-                continue;
-            };
-            rel_at.insert(id.value.clone(), relations.len());
-            relations.push(RelationDef {
-                id: id.value.clone(),
-                description: description.value.clone(),
-                inverse: inverse.value.trim().to_lowercase(),
-                verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
-                symmetric: r.symmetric,
-            });
-        }
-    }
-    if relations.is_empty() && !parsed.is_empty() {
-        c.diagnostics.push(file_diag(
-            &parsed[0].0.name,
-            "no relation vocabulary found (expected a file with `relations:`)".into(),
-            Some("add graph/relations.yaml".into()),
-        ));
-    }
-
-    // Pass 2: nodes and their names.
-    struct Pending<'a> {
-        file: &'a SourceFile,
-        raw: &'a raw::Node,
-    }
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut pending: Vec<Pending> = Vec::new();
-    // lowercase name/alias/id -> (node index, what it is, where)
-    let mut names: HashMap<String, (usize, &'static str, String)> = HashMap::new();
-    let mut id_index: HashMap<String, usize> = HashMap::new();
-    for (file, f) in &parsed {
-        let file_category = f.category.as_ref().map(|c| c.value.clone());
-        for n in f.nodes.iter().flatten() {
-            let node_at = At {
-                file,
-                loc: n.referenced,
-            };
-            let raw = &n.value;
-            let Some(id) = &raw.id else {
-                c.error(node_at, "node is missing required field `id`", None);
-                continue;
-            };
-            let id_at = At {
-                file,
-                loc: id.referenced,
-            };
-            let missing =
-                |field: &str| format!("node `{}` is missing required field `{field}`", id.value);
-            if !is_node_id(&id.value) {
-                c.error(
+    let batches: Vec<&[SourceFile]> = files.chunks(batch_len).collect();
+    let mut results = batches.first().map(|b| parse(b)).unwrap_or_default();
+    for (k, batch) in batches.iter().enumerate() {
+        let current = std::mem::take(&mut results);
+        // The next batch is parsed while this one is checked: checking is serial (names
+        // must be registered in file order), so it would otherwise leave a core idle.
+        let (next, ()) = rayon::join(
+            || batches.get(k + 1).map(|b| parse(b)).unwrap_or_default(),
+            || {
+                for (file, result) in batch.iter().zip(current) {
+                    if crate::architecture::is_architecture_file(&file.name) {
+                        continue;
+                    }
+                    if file.text.trim().is_empty() {
+                        c.diagnostics.push(Diagnostic {
+                            line: 1,
+                            column: 1,
+                            ..file_diag(
+                                &file.name,
+                                "file is empty".into(),
+                                Some("delete it, or add `nodes:` or `relations:`".into()),
+                            )
+                        });
+                        continue;
+                    }
+                    let Some(result) = result else { continue };
+                    match result {
+                        Ok(mut f) => {
+                            for r in f.relations.iter().flatten() {
+                                let at = At {
+                                    file,
+                                    loc: r.referenced,
+                                };
+                                let r = &r.value;
+                                let Some(id) = &r.id else {
+                                    c_relations.error(
+                                        at,
+                                        "relation is missing required field `id`",
+                                        None,
+                                    );
+                                    continue;
+                                };
+                                let id_at = At {
+                                    file,
+                                    loc: id.referenced,
+                                };
+                                if !is_kebab(&id.value) {
+                                    c_relations.error(
+                                        id_at,
+                                        format!("relation id `{}` is not kebab-case", id.value),
+                                        Some(
+                                            "use lowercase words joined by `-`, e.g. `delivers-to`"
+                                                .into(),
+                                        ),
+                                    );
+                                    continue;
+                                }
+                                if rel_at.contains_key(&id.value) {
+                                    c_relations.error(
+                                        id_at,
+                                        format!("relation `{}` is declared twice", id.value),
+                                        None,
+                                    );
+                                    continue;
+                                }
+                                let Some(inverse) = &r.inverse else {
+                                    c_relations.error(
+                                        id_at,
+                                        format!(
+                                            "relation `{}` is missing required field `inverse`",
+                                            id.value
+                                        ),
+                                        Some(
+                                            "the phrase read backwards, e.g. `monitored by`".into(),
+                                        ),
+                                    );
+                                    continue;
+                                };
+                                let Some(description) = &r.description else {
+                                    c_relations.error(
+                                        id_at,
+                                        format!(
+                                            "relation `{}` is missing required field `description`",
+                                            id.value
+                                        ),
+                                        None,
+                                    );
+                                    continue;
+                                };
+                                rel_at.insert(id.value.clone(), relations.len());
+                                relations.push(RelationDef {
+                                    id: id.value.clone(),
+                                    description: description.value.clone(),
+                                    inverse: inverse.value.trim().to_lowercase(),
+                                    verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
+                                    symmetric: r.symmetric,
+                                });
+                            }
+                            let file_category = f.category.as_ref().map(|cat| cat.value.clone());
+                            for mut n in f.nodes.take().into_iter().flatten() {
+                                let node_at = At {
+                                    file,
+                                    loc: n.referenced,
+                                };
+                                let raw = &n.value;
+                                let Some(id) = &raw.id else {
+                                    c_nodes.error(
+                                        node_at,
+                                        "node is missing required field `id`",
+                                        None,
+                                    );
+                                    continue;
+                                };
+                                let id_at = At {
+                                    file,
+                                    loc: id.referenced,
+                                };
+                                let missing = |field: &str| {
+                                    format!(
+                                        "node `{}` is missing required field `{field}`",
+                                        id.value
+                                    )
+                                };
+                                if !is_node_id(&id.value) {
+                                    c_nodes.error(
                     id_at,
                     format!("node id `{}` may only hold letters, digits, `-`, `_` and `.`", id.value),
                     Some("put the display form in `name:` and keep the id short, e.g. `SecurityGroup`".into()),
                 );
-                continue;
-            }
-            let idx = nodes.len();
-            // A duplicate is still checked field by field, so one run reports its other
-            // mistakes too; it is just never added to the graph.
-            let duplicate = match id_index
-                .get(&id.value.to_lowercase())
-                .and_then(|i| names.get(&nodes[*i].id.to_lowercase()))
-            {
-                Some((_, _, prev)) => {
-                    c.error(
-                        id_at,
-                        format!("duplicate node id `{}` (first defined at {prev})", id.value),
-                        None,
-                    );
-                    true
-                }
-                None => false,
-            };
-            let name = match &raw.name {
-                Some(n) => n.value.trim().to_string(),
-                None => {
-                    c.error(id_at, missing("name"), None);
-                    String::new()
-                }
-            };
-            let kind = match &raw.kind {
-                Some(k) => match k.value.parse::<Kind>() {
-                    Ok(k) => k,
-                    Err(()) => {
-                        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                        c.error(
-                            At {
-                                file,
-                                loc: k.referenced,
-                            },
-                            format!("unknown kind `{}`", k.value),
-                            Some(format!(
-                                "{}kind is one of {}",
-                                did_you_mean(&suggest(&k.value, all.iter().copied()))
-                                    .map(|s| s + " ")
-                                    .unwrap_or_default(),
-                                all.join(", ")
-                            )),
-                        );
-                        Kind::Concept
-                    }
-                },
-                None => {
-                    c.error(
-                        id_at,
-                        missing("kind"),
-                        Some("one of service, component, feature, concept".into()),
-                    );
-                    Kind::Concept
-                }
-            };
-            let category = match (&raw.category, &file_category) {
-                (Some(cat), _) => cat.value.clone(),
-                (None, Some(cat)) => cat.clone(),
-                (None, None) => {
-                    c.error(
-                        id_at,
-                        missing("category"),
-                        Some("set `category:` on the node or at the top of the file".into()),
-                    );
-                    String::new()
-                }
-            };
-            let summary = raw
-                .summary
-                .as_ref()
-                .map(|s| s.value.trim().to_string())
-                .unwrap_or_default();
-            let mut sources = Vec::new();
-            for s in &raw.sources {
-                match parse_source(s.value.trim()) {
-                    Some(src) => sources.push(src),
-                    None => c.error(
-                        At {
-                            file,
-                            loc: s.referenced,
-                        },
-                        format!("invalid source `{}`", s.value),
-                        Some(SOURCE_HELP.into()),
-                    ),
-                }
-            }
-            // Register names: id, name, aliases. Clashes are errors because a name must
-            // resolve to exactly one node.
-            let mut register = |key: &str,
-                                what: &'static str,
-                                loc: serde_saphyr::Location,
-                                c: &mut Collector| {
-                let lower = key.trim().to_lowercase();
-                if lower.is_empty() {
-                    return;
-                }
-                match names.get(&lower) {
-                    Some((other, _, _)) if *other == idx => {}
-                    Some((other, other_what, prev)) => {
-                        let other_id = if *other < nodes.len() {
-                            nodes[*other].id.clone()
-                        } else {
-                            id.value.clone()
-                        };
-                        c.error(
+                                    continue;
+                                }
+                                let idx = nodes.len();
+                                // A duplicate is still checked field by field, so one run reports its other
+                                // mistakes too; it is just never added to the graph.
+                                let duplicate = match id_index
+                                    .get(&id.value.to_lowercase())
+                                    .and_then(|i| names.get(&nodes[*i].id.to_lowercase()))
+                                {
+                                    Some((_, _, prev)) => {
+                                        c_nodes.error(
+                                            id_at,
+                                            format!(
+                                                "duplicate node id `{}` (first defined at {prev})",
+                                                id.value
+                                            ),
+                                            None,
+                                        );
+                                        true
+                                    }
+                                    None => false,
+                                };
+                                let name = match &raw.name {
+                                    Some(n) => n.value.trim().to_string(),
+                                    None => {
+                                        c_nodes.error(id_at, missing("name"), None);
+                                        String::new()
+                                    }
+                                };
+                                let kind = match &raw.kind {
+                                    Some(k) => match k.value.parse::<Kind>() {
+                                        Ok(k) => k,
+                                        Err(()) => {
+                                            let all: Vec<&str> =
+                                                Kind::ALL.iter().map(|k| k.as_str()).collect();
+                                            c_nodes.error(
+                                                At {
+                                                    file,
+                                                    loc: k.referenced,
+                                                },
+                                                format!("unknown kind `{}`", k.value),
+                                                Some(format!(
+                                                    "{}kind is one of {}",
+                                                    did_you_mean(&suggest(
+                                                        &k.value,
+                                                        all.iter().copied()
+                                                    ))
+                                                    .map(|s| s + " ")
+                                                    .unwrap_or_default(),
+                                                    all.join(", ")
+                                                )),
+                                            );
+                                            Kind::Concept
+                                        }
+                                    },
+                                    None => {
+                                        c_nodes.error(
+                                            id_at,
+                                            missing("kind"),
+                                            Some(
+                                                "one of service, component, feature, concept"
+                                                    .into(),
+                                            ),
+                                        );
+                                        Kind::Concept
+                                    }
+                                };
+                                let category = match (&raw.category, &file_category) {
+                                    (Some(cat), _) => cat.value.clone(),
+                                    (None, Some(cat)) => cat.clone(),
+                                    (None, None) => {
+                                        c_nodes.error(
+                                    id_at,
+                                    missing("category"),
+                                    Some(
+                                        "set `category:` on the node or at the top of the file"
+                                            .into(),
+                                    ),
+                                );
+                                        String::new()
+                                    }
+                                };
+                                let summary = raw
+                                    .summary
+                                    .as_ref()
+                                    .map(|s| s.value.trim().to_string())
+                                    .unwrap_or_default();
+                                let mut sources = Vec::new();
+                                for s in &raw.sources {
+                                    match parse_source(s.value.trim()) {
+                                        Some(src) => sources.push(src),
+                                        None => c_nodes.error(
+                                            At {
+                                                file,
+                                                loc: s.referenced,
+                                            },
+                                            format!("invalid source `{}`", s.value),
+                                            Some(SOURCE_HELP.into()),
+                                        ),
+                                    }
+                                }
+                                // Register names: id, name, aliases. Clashes are errors because a name must
+                                // resolve to exactly one node.
+                                let mut register =
+                                    |key: &str, what: &'static str, loc: Pos, c: &mut Collector| {
+                                        let lower = key.trim().to_lowercase();
+                                        if lower.is_empty() {
+                                            return;
+                                        }
+                                        match names.get(&lower) {
+                                            Some((other, _, _)) if *other == idx => {}
+                                            Some((other, other_what, prev)) => {
+                                                let other_id = if *other < nodes.len() {
+                                                    nodes[*other].id.clone()
+                                                } else {
+                                                    id.value.clone()
+                                                };
+                                                c.error(
                             At { file, loc },
                             format!("{what} `{key}` of `{}` is already the {other_what} of `{other_id}` ({prev})", id.value),
                             Some("names, ids and aliases must be unique across the graph (case-insensitive)".into()),
                         );
-                    }
-                    None => {
-                        names.insert(lower, (idx, what, format!("{}:{}", file.name, loc.line())));
-                    }
-                }
-            };
-            if !duplicate {
-                register(&id.value, "id", id.referenced, &mut c);
-                id_index.insert(id.value.to_lowercase(), idx);
-                if let Some(n) = &raw.name {
-                    register(&n.value, "name", n.referenced, &mut c);
-                }
-                for a in &raw.aliases {
-                    register(&a.value, "alias", a.referenced, &mut c);
-                }
-            }
-            let mut properties = Vec::new();
-            for (pname, pval) in &raw.properties.0 {
-                let p_at = At {
-                    file,
-                    loc: pname.referenced,
-                };
-                if !is_snake(&pname.value) {
-                    c.error(
-                        p_at,
-                        format!("property name `{}` is not snake_case", pname.value),
-                        Some("e.g. `max_item_size`".into()),
-                    );
-                    continue;
-                }
-                if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
-                    c.error(
-                        p_at,
-                        format!(
-                            "property name `{}` is reserved for the node's own field",
-                            pname.value
-                        ),
-                        None,
-                    );
-                    continue;
-                }
-                let v_at = At {
-                    file,
-                    loc: pval.referenced,
-                };
-                if let Some(p) = typed_property(&pname.value, &pval.value, v_at, &mut c) {
-                    properties.push(p);
-                }
-            }
-            let mut facts = Vec::new();
-            for fact in &raw.facts {
-                let (text, source) = match &fact.value {
-                    raw::FactEntry::Text(t) => (t.clone(), None),
-                    raw::FactEntry::Detailed { text, source } => (text.clone(), source.clone()),
-                };
-                let source = match source {
-                    None => None,
-                    Some(s) => match parse_source(s.trim()) {
-                        Some(src) => Some(src),
-                        None => {
-                            c.error(
-                                At {
-                                    file,
-                                    loc: fact.referenced,
-                                },
-                                format!("invalid source `{s}`"),
-                                Some(SOURCE_HELP.into()),
-                            );
-                            None
-                        }
-                    },
-                };
-                facts.push(Fact {
-                    text: text.trim().to_string(),
-                    source,
-                });
-            }
-            let node = Node {
-                id: id.value.clone(),
-                name: if name.is_empty() {
-                    id.value.clone()
-                } else {
-                    name
-                },
-                kind,
-                category,
-                aliases: raw
-                    .aliases
-                    .iter()
-                    .map(|a| a.value.trim().to_string())
-                    .collect(),
-                summary,
-                properties,
-                facts,
-                sources,
-                curated: true,
-                file: file.name.clone(),
-            };
-            // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
-            // sequence in a summary, say) would act there instead of being shown.
-            for (field, text) in node_texts(&node) {
-                if let Some(bad) = text.chars().find(|c| is_forbidden_control(*c)) {
-                    c.error(
+                                            }
+                                            None => {
+                                                names.insert(
+                                                    lower,
+                                                    (idx, what, Origin::new(file, loc)),
+                                                );
+                                            }
+                                        }
+                                    };
+                                if !duplicate {
+                                    register(&id.value, "id", id.referenced, &mut c_nodes);
+                                    id_index.insert(id.value.to_lowercase(), idx);
+                                    if let Some(n) = &raw.name {
+                                        register(&n.value, "name", n.referenced, &mut c_nodes);
+                                    }
+                                    for a in &raw.aliases {
+                                        register(&a.value, "alias", a.referenced, &mut c_nodes);
+                                    }
+                                }
+                                let mut properties = Vec::new();
+                                for (pname, pval) in &raw.properties.0 {
+                                    let p_at = At {
+                                        file,
+                                        loc: pname.referenced,
+                                    };
+                                    if !is_snake(&pname.value) {
+                                        c_nodes.error(
+                                            p_at,
+                                            format!(
+                                                "property name `{}` is not snake_case",
+                                                pname.value
+                                            ),
+                                            Some("e.g. `max_item_size`".into()),
+                                        );
+                                        continue;
+                                    }
+                                    if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
+                                        c_nodes.error(
+                                    p_at,
+                                    format!(
+                                        "property name `{}` is reserved for the node's own field",
+                                        pname.value
+                                    ),
+                                    None,
+                                );
+                                        continue;
+                                    }
+                                    let v_at = At {
+                                        file,
+                                        loc: pval.referenced,
+                                    };
+                                    if let Some(p) = typed_property(
+                                        &pname.value,
+                                        &pval.value,
+                                        v_at,
+                                        &mut c_nodes,
+                                    ) {
+                                        properties.push(p);
+                                    }
+                                }
+                                let mut facts = Vec::new();
+                                for fact in &raw.facts {
+                                    let (text, source) = match &fact.value {
+                                        raw::FactEntry::Text(t) => (t.clone(), None),
+                                        raw::FactEntry::Detailed { text, source } => {
+                                            (text.clone(), source.clone())
+                                        }
+                                    };
+                                    let source = match source {
+                                        None => None,
+                                        Some(s) => match parse_source(s.trim()) {
+                                            Some(src) => Some(src),
+                                            None => {
+                                                c_nodes.error(
+                                                    At {
+                                                        file,
+                                                        loc: fact.referenced,
+                                                    },
+                                                    format!("invalid source `{s}`"),
+                                                    Some(SOURCE_HELP.into()),
+                                                );
+                                                None
+                                            }
+                                        },
+                                    };
+                                    facts.push(Fact {
+                                        text: text.trim().to_string(),
+                                        source,
+                                    });
+                                }
+                                let node = Node {
+                                    id: id.value.clone(),
+                                    name: if name.is_empty() {
+                                        id.value.clone()
+                                    } else {
+                                        name
+                                    },
+                                    kind,
+                                    category,
+                                    aliases: raw
+                                        .aliases
+                                        .iter()
+                                        .map(|a| a.value.trim().to_string())
+                                        .collect(),
+                                    summary,
+                                    properties,
+                                    facts,
+                                    sources,
+                                    curated: true,
+                                    file: file.name.clone(),
+                                };
+                                // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
+                                // sequence in a summary, say) would act there instead of being shown.
+                                for (field, text) in node_texts(&node) {
+                                    if let Some(bad) =
+                                        text.chars().find(|c| is_forbidden_control(*c))
+                                    {
+                                        c_nodes.error(
                         id_at,
                         format!(
                             "node `{}`: {field} contains the control character U+{:04X}",
@@ -990,14 +1077,63 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                         ),
                         Some("only printable text, newlines and tabs are allowed".into()),
                     );
+                                    }
+                                }
+                                if !duplicate {
+                                    nodes.push(node);
+                                    let id_at = id.referenced;
+                                    pending.push(Pending {
+                                        file,
+                                        id_at,
+                                        relations: std::mem::take(&mut n.value.relations),
+                                    });
+                                }
+                            }
+                            parsed.push((file, f));
+                        }
+
+                        Err(e) => {
+                            let plain = e.without_snippet().to_string();
+                            let message = match plain.rsplit_once(" at line ") {
+                                Some((m, _)) => m.to_string(),
+                                None => plain,
+                            };
+                            let message = explain_untagged(&message)
+                                .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+                            let message = match message
+                                .strip_prefix("budget breached: ")
+                                .or_else(|| message.strip_prefix("alias replay limit exceeded: "))
+                            {
+                                Some(detail) => format!(
+                                    "the file expands beyond the parser's budget ({}); refusing it (a YAML alias bomb?)",
+                                    detail.split(" at line").next().unwrap_or(detail)
+                                ),
+                                None => message,
+                            };
+                            let loc = e.location().map_or(Pos::UNKNOWN, Pos::from);
+                            let help = if message.contains("tab") {
+                                Some("YAML indentation must use spaces, not tabs".to_string())
+                            } else {
+                                None
+                            };
+                            c.error(At { file, loc }, message, help);
+                        }
+                    }
                 }
-            }
-            if !duplicate {
-                nodes.push(node);
-                pending.push(Pending { file, raw });
-            }
-        }
+            },
+        );
+        results = next;
     }
+    if relations.is_empty() && !parsed.is_empty() {
+        c_relations.diagnostics.push(file_diag(
+            &parsed[0].0.name,
+            "no relation vocabulary found (expected a file with `relations:`)".into(),
+            Some("add graph/relations.yaml".into()),
+        ));
+    }
+
+    c.diagnostics.append(&mut c_relations.diagnostics);
+    c.diagnostics.append(&mut c_nodes.diagnostics);
 
     // Pass 2b: the generated AWS service catalog, once every curated node is known (so a
     // catalog file may come before the curated files it points at).
@@ -1007,10 +1143,12 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let mut edges: Vec<(usize, usize, EdgeData)> = Vec::new();
-    let mut edge_set: HashSet<(usize, usize, usize)> = HashSet::new();
+    let mut edge_set: FastSet<(usize, usize, usize)> = FastSet::new();
     let mut degree = vec![0usize; nodes.len()];
+    // One buffer for the lowercase lookup key: a large directory has millions of targets.
+    let mut key_buf = String::new();
     for (from, p) in pending.iter().enumerate() {
-        for (rel, targets) in &p.raw.relations.0 {
+        for (rel, targets) in &p.relations.0 {
             let rel_loc = At {
                 file: p.file,
                 loc: rel.referenced,
@@ -1023,27 +1161,28 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 );
                 continue;
             };
-            let list: Vec<(String, Option<String>, serde_saphyr::Location)> = match &targets.value {
-                raw::Targets::One(t) => vec![(t.clone(), None, targets.referenced)],
+            let list: Vec<(&str, Option<&String>, Pos)> = match &targets.value {
+                raw::Targets::One(t) => vec![(t, None, targets.referenced)],
                 raw::Targets::Many(v) => v
                     .iter()
                     .map(|t| match &t.value {
-                        raw::Target::Id(id) => (id.clone(), None, t.referenced),
+                        raw::Target::Id(id) => (id.as_str(), None, t.referenced),
                         raw::Target::Detailed { target, note } => {
-                            (target.clone(), note.clone(), t.referenced)
+                            (target.as_str(), note.as_ref(), t.referenced)
                         }
                     })
                     .collect(),
             };
             for (target, note, loc) in list {
                 let t_at = At { file: p.file, loc };
-                let Some(&to) = id_index.get(&target.trim().to_lowercase()) else {
+                lower_into(&mut key_buf, target);
+                let Some(&to) = id_index.get(key_buf.as_str()) else {
                     let by_name = names
-                        .get(&target.trim().to_lowercase())
+                        .get(key_buf.as_str())
                         .map(|(i, _, _)| nodes[*i].id.as_str());
                     let help = match by_name {
                         Some(real) => Some(format!("relations name node ids: write `{real}`")),
-                        None => did_you_mean(&suggest(&target, node_ids.iter().copied())),
+                        None => did_you_mean(&suggest(target, node_ids.iter().copied())),
                     };
                     c.error(
                         t_at,
@@ -1061,7 +1200,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     continue;
                 }
                 if let Some(bad) = note
-                    .as_deref()
+                    .map(String::as_str)
                     .and_then(|n| n.chars().find(|c| is_forbidden_control(*c)))
                 {
                     c.error(
@@ -1093,7 +1232,14 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 }
                 degree[from] += 1;
                 degree[to] += 1;
-                edges.push((from, to, EdgeData { relation: r, note }));
+                edges.push((
+                    from,
+                    to,
+                    EdgeData {
+                        relation: r,
+                        note: note.cloned(),
+                    },
+                ));
             }
         }
     }
@@ -1129,12 +1275,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
         let n = &nodes[i];
         let at = At {
             file: p.file,
-            loc: p
-                .raw
-                .id
-                .as_ref()
-                .map(|s| s.referenced)
-                .unwrap_or(serde_saphyr::Location::UNKNOWN),
+            loc: p.id_at,
         };
         if n.summary.is_empty() {
             c.warn(at, format!("node `{}` has no summary", n.id), None);
@@ -1160,8 +1301,11 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
         }
     }
 
+    // Only the texts that diagnostics point into are kept (as the built-in snapshot does):
+    // a large directory's text would otherwise stay in memory as long as the graph.
+    let named: FastSet<&str> = c.diagnostics.iter().map(|d| d.file.as_str()).collect();
     let mut sources = HashMap::new();
-    for f in files {
+    for f in files.iter().filter(|f| named.contains(f.name.as_str())) {
         sources.insert(f.name.clone(), f.text.clone());
     }
     let report = Report {
@@ -1182,8 +1326,31 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
 /// The relation a catalog entry's `part_of` becomes.
 const PART_OF: &str = "part-of";
 
-/// Names (lowercase) → (node index, what the name is, `file:line` where it was given).
-type Names = HashMap<String, (usize, &'static str, String)>;
+/// Names (lowercase) → (node index, what the name is, where it was given).
+type Names<'a> = FastMap<String, (usize, &'static str, Origin<'a>)>;
+
+/// Where a name was given, shown as `file:line` in a clash. Kept unformatted because
+/// every name of a large directory is registered and only clashes are ever shown.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    file: &'a str,
+    line: u64,
+}
+
+impl<'a> Origin<'a> {
+    fn new(file: &'a SourceFile, loc: Pos) -> Self {
+        Origin {
+            file: &file.name,
+            line: loc.line(),
+        }
+    }
+}
+
+impl fmt::Display for Origin<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
 
 /// A catalog entry whose required fields are all present.
 struct CatalogRow<'a> {
@@ -1201,7 +1368,7 @@ struct CatalogRow<'a> {
 }
 
 impl<'a> CatalogRow<'a> {
-    fn at(&self, loc: serde_saphyr::Location) -> At<'a> {
+    fn at(&self, loc: Pos) -> At<'a> {
         At {
             file: self.file,
             loc,
@@ -1209,7 +1376,7 @@ impl<'a> CatalogRow<'a> {
     }
 
     /// The names the row gives its node: service_id, full_name, abbreviation, botocore.
-    fn names(&self) -> Vec<(&'static str, &str, serde_saphyr::Location)> {
+    fn names(&self) -> Vec<(&'static str, &str, Pos)> {
         let r = self.raw;
         [
             ("service_id", &r.service_id),
@@ -1247,13 +1414,13 @@ fn catalog_property(name: &str, value: Value, note: Option<String>) -> Property 
 fn apply_catalog<'a>(
     parsed: &'a [(&'a SourceFile, raw::File)],
     nodes: &mut Vec<Node>,
-    names: &mut Names,
-    id_index: &mut HashMap<String, usize>,
+    names: &mut Names<'a>,
+    id_index: &mut FastMap<String, usize>,
     c: &mut Collector,
 ) -> Vec<(usize, usize, At<'a>)> {
     // Required fields, and exactly one of `covered_by` or `id` + `name`.
     let mut rows: Vec<CatalogRow<'a>> = Vec::new();
-    let mut seen_botocore: HashMap<String, String> = HashMap::new();
+    let mut seen_botocore: FastMap<String, Origin> = FastMap::new();
     for (file, f) in parsed {
         let file_category = f.category.as_ref().map(|c| c.value.trim().to_string());
         for e in f.catalog.iter().flatten() {
@@ -1365,7 +1532,7 @@ fn apply_catalog<'a>(
                 );
                 continue;
             }
-            seen_botocore.insert(key, format!("{}:{}", file.name, e.referenced.line()));
+            seen_botocore.insert(key, Origin::new(file, e.referenced));
             if !complete {
                 continue;
             }
@@ -1431,7 +1598,7 @@ fn apply_catalog<'a>(
         if clash {
             continue;
         }
-        let file_line = |loc: serde_saphyr::Location| format!("{}:{}", row.file.name, loc.line());
+        let file_line = |loc: Pos| Origin::new(row.file, loc);
         names.insert(
             id_text.to_lowercase(),
             (idx, "id", file_line(id.referenced)),
@@ -1532,10 +1699,7 @@ fn apply_catalog<'a>(
                         }
                     }
                     None => {
-                        names.insert(
-                            key,
-                            (t, "alias", format!("{}:{}", row.file.name, loc.line())),
-                        );
+                        names.insert(key, (t, "alias", Origin::new(row.file, loc)));
                         nodes[t].aliases.push(value.to_string());
                     }
                 }
@@ -1589,7 +1753,7 @@ fn apply_catalog<'a>(
                 .raw
                 .primary
                 .as_ref()
-                .map_or(serde_saphyr::Location::UNKNOWN, |p| p.referenced);
+                .map_or(Pos::UNKNOWN, |p| p.referenced);
             c.error(
                 extra.at(loc),
                 format!(
