@@ -132,15 +132,17 @@ pub fn sources(
     let Some(dir) = dir else {
         let files = crate::graph::embedded::FILES
             .iter()
+            .filter(|(name, _)| is_architecture_file(name))
             .map(|(name, text)| SourceFile {
                 name: format!("graph/{name}"),
                 text: (*text).into(),
             })
-            .filter(|f| is_architecture_file(&f.name))
             .collect();
         return Ok((files, Vec::new()));
     };
-    let (files, problems) = match load::read_dir(dir) {
+    // Only architecture files are read: the knowledge files of a large directory were
+    // already read once by the loader.
+    let (files, problems) = match load::read_dir_where(dir, is_architecture_file) {
         Ok(read) => read,
         Err(LoadError::Empty(_)) => (Vec::new(), Vec::new()),
         Err(e) => return Err(e.into()),

@@ -653,10 +653,11 @@ fn plain_string(text: &str) -> Option<&str> {
 
 fn is_special_word(text: &str) -> bool {
     text.len() <= 5
-        && matches!(
-            text.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+        && [
+            "true", "false", "null", "~", "yes", "no", "on", "off", "y", "n",
+        ]
+        .iter()
+        .any(|w| w.eq_ignore_ascii_case(text))
 }
 
 // ---------------------------------------------------------------------------------------

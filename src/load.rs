@@ -361,6 +361,14 @@ pub(crate) mod raw {
 /// node order do not depend on the file system. Unreadable files become diagnostics
 /// rather than aborting the load.
 pub fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadError> {
+    read_dir_where(dir, |_| true)
+}
+
+/// [`read_dir`], reading only the files whose diagnostic name passes `keep`.
+pub fn read_dir_where(
+    dir: &Path,
+    keep: impl Fn(&str) -> bool,
+) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NoDirectory(dir.to_path_buf()));
     }
@@ -379,6 +387,9 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadEr
     let mut files = Vec::new();
     for p in paths {
         let name = display(&p);
+        if !keep(&name) {
+            continue;
+        }
         let too_big = std::fs::metadata(&p)
             .map(|m| m.len() > MAX_FILE_BYTES)
             .unwrap_or(false);
@@ -668,13 +679,14 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     struct Pending<'a> {
         file: &'a SourceFile,
         id_at: Pos,
-        relations: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>,
+        relations: Box<[PendingRelation]>,
     }
     let mut nodes: Vec<Node> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
     // lowercase name/alias/id -> (node index, what it is, where)
     let mut names: Names = FastMap::new();
     let mut id_index: FastMap<String, usize> = FastMap::new();
+    let mut relation_words = RelationWords::default();
     let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
     // Files are parsed a few at a time, in parallel, and each batch is checked and its
     // nodes moved into the model before the next is parsed, so the parse trees of a large
@@ -1085,7 +1097,10 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                                     pending.push(Pending {
                                         file,
                                         id_at,
-                                        relations: std::mem::take(&mut n.value.relations),
+                                        relations: PendingRelation::compact(
+                                            std::mem::take(&mut n.value.relations),
+                                            &mut relation_words,
+                                        ),
                                     });
                                 }
                             }
@@ -1147,33 +1162,26 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let mut degree = vec![0usize; nodes.len()];
     // One buffer for the lowercase lookup key: a large directory has millions of targets.
     let mut key_buf = String::new();
-    for (from, p) in pending.iter().enumerate() {
-        for (rel, targets) in &p.relations.0 {
+    for (from, p) in pending.iter_mut().enumerate() {
+        // Each node's raw relations are freed once they are edges, so the raw form and
+        // the edges of a large graph are never both held in full.
+        let node_relations = std::mem::take(&mut p.relations);
+        for pr in &node_relations {
+            let rel_value = relation_words.0[pr.name as usize].as_str();
             let rel_loc = At {
                 file: p.file,
-                loc: rel.referenced,
+                loc: pr.at,
             };
-            let Some(&r) = rel_at.get(&rel.value) else {
+            let Some(&r) = rel_at.get(rel_value) else {
                 c.error(
                     rel_loc,
-                    format!("relation `{}` is not declared in relations.yaml", rel.value),
-                    did_you_mean(&suggest(&rel.value, rel_names.iter().copied())),
+                    format!("relation `{rel_value}` is not declared in relations.yaml"),
+                    did_you_mean(&suggest(rel_value, rel_names.iter().copied())),
                 );
                 continue;
             };
-            let list: Vec<(&str, Option<&String>, Pos)> = match &targets.value {
-                raw::Targets::One(t) => vec![(t, None, targets.referenced)],
-                raw::Targets::Many(v) => v
-                    .iter()
-                    .map(|t| match &t.value {
-                        raw::Target::Id(id) => (id.as_str(), None, t.referenced),
-                        raw::Target::Detailed { target, note } => {
-                            (target.as_str(), note.as_ref(), t.referenced)
-                        }
-                    })
-                    .collect(),
-            };
-            for (target, note, loc) in list {
+            for t in &pr.targets {
+                let (target, note, loc) = (&*t.id, t.note.as_deref(), t.at);
                 let t_at = At { file: p.file, loc };
                 lower_into(&mut key_buf, target);
                 let Some(&to) = id_index.get(key_buf.as_str()) else {
@@ -1186,7 +1194,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     };
                     c.error(
                         t_at,
-                        format!("`{}` {} unknown node `{target}`", nodes[from].id, rel.value),
+                        format!("`{}` {rel_value} unknown node `{target}`", nodes[from].id),
                         help,
                     );
                     continue;
@@ -1194,15 +1202,12 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 if to == from {
                     c.error(
                         t_at,
-                        format!("`{}` {} itself", nodes[from].id, rel.value),
+                        format!("`{}` {rel_value} itself", nodes[from].id),
                         Some("a node cannot be related to itself".into()),
                     );
                     continue;
                 }
-                if let Some(bad) = note
-                    .map(String::as_str)
-                    .and_then(|n| n.chars().find(|c| is_forbidden_control(*c)))
-                {
+                if let Some(bad) = note.and_then(|n| n.chars().find(|c| is_forbidden_control(*c))) {
                     c.error(
                         t_at,
                         format!(
@@ -1223,7 +1228,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                             t_at,
                             format!(
                                 "`{}` {} `{}` is listed twice",
-                                nodes[from].id, rel.value, nodes[to].id
+                                nodes[from].id, rel_value, nodes[to].id
                             ),
                             None,
                         );
@@ -1237,7 +1242,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     to,
                     EdgeData {
                         relation: r,
-                        note: note.cloned(),
+                        note: note.map(str::to_string),
                     },
                 ));
             }
@@ -1321,6 +1326,75 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
         edges,
         report,
     })
+}
+
+/// A node's relations as written, waiting in pass 2 until every node is known. A large
+/// directory holds a million of these at once, so they are kept smaller than the raw
+/// serde form (about a third of its size): relation names are interned, strings boxed.
+struct PendingRelation {
+    /// Index into [`RelationWords`].
+    name: u32,
+    at: Pos,
+    targets: Box<[PendingTarget]>,
+}
+
+struct PendingTarget {
+    id: Box<str>,
+    note: Option<Box<str>>,
+    at: Pos,
+}
+
+/// The distinct relation names written in node files, each stored once.
+#[derive(Default)]
+struct RelationWords(Vec<String>, FastMap<String, u32>);
+
+impl RelationWords {
+    fn intern(&mut self, word: String) -> u32 {
+        if let Some(&i) = self.1.get(&word) {
+            return i;
+        }
+        let i = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
+        self.0.push(word.clone());
+        self.1.insert(word, i);
+        i
+    }
+}
+
+impl PendingRelation {
+    fn compact(
+        raw: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>,
+        words: &mut RelationWords,
+    ) -> Box<[PendingRelation]> {
+        raw.0
+            .into_iter()
+            .map(|(name, targets)| PendingRelation {
+                name: words.intern(name.value),
+                at: name.referenced,
+                targets: match targets.value {
+                    raw::Targets::One(id) => Box::new([PendingTarget {
+                        id: id.into(),
+                        note: None,
+                        at: targets.referenced,
+                    }]),
+                    raw::Targets::Many(list) => list
+                        .into_iter()
+                        .map(|t| match t.value {
+                            raw::Target::Id(id) => PendingTarget {
+                                id: id.into(),
+                                note: None,
+                                at: t.referenced,
+                            },
+                            raw::Target::Detailed { target, note } => PendingTarget {
+                                id: target.into(),
+                                note: note.map(String::into_boxed_str),
+                                at: t.referenced,
+                            },
+                        })
+                        .collect(),
+                },
+            })
+            .collect()
+    }
 }
 
 /// The relation a catalog entry's `part_of` becomes.
