@@ -16,6 +16,7 @@ pub mod diagram;
 pub mod graph;
 pub mod load;
 pub mod model;
+mod names;
 pub mod output;
 pub mod query;
 pub mod render;

@@ -4,8 +4,10 @@
 //! Every `awsgraph` run used to parse and validate ~500 KB of YAML before answering, which
 //! dominated a one-shot query. The build script compiles this module together with
 //! `model`, `value` and `load` (through `#[path]`), runs the very same validation once,
-//! and stores the result with postcard; a start then only decodes it. Whether the bytes
-//! and the YAML still agree is checked by a test, not assumed.
+//! and stores the result with postcard; a start then decodes the small parts (relations,
+//! edges, sorted name indexes borrowed from the embedded bytes) and leaves each node
+//! encoded until it is looked at. Whether the bytes and the YAML still agree is checked by
+//! a test, not assumed.
 
 use std::sync::Arc;
 
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{Diagnostic, Knowledge, Report, Severity};
 use crate::model::{EdgeData, Node, RelationDef};
+use crate::names;
 
 /// A diagnostic with the byte span that its JSON form leaves out, so warnings of the
 /// built-in graph keep their caret display.
@@ -28,21 +31,55 @@ struct StoredDiagnostic {
     len: usize,
 }
 
+/// What the snapshot holds. Each node is encoded on its own and kept as bytes, so that
+/// a start decodes only the nodes a query looks at (`graph::NodeStore`); the name
+/// indexes are stored ready-sorted and read in place. A one-shot `ask` used to spend
+/// nine tenths of its time decoding all 525 nodes and indexing their names.
 #[derive(Serialize, Deserialize)]
-struct Stored {
+struct Stored<'a> {
     relations: Vec<RelationDef>,
-    nodes: Vec<Node>,
+    #[serde(borrow)]
+    nodes: Vec<&'a [u8]>,
     edges: Vec<(usize, usize, EdgeData)>,
+    #[serde(borrow)]
+    names: Vec<(&'a str, u32)>,
+    #[serde(borrow)]
+    compact: Vec<(&'a str, Option<u32>)>,
     diagnostics: Vec<StoredDiagnostic>,
+}
+
+/// A decoded snapshot. Strings and node encodings borrow from the snapshot bytes.
+pub struct Snapshot<'a> {
+    pub relations: Vec<RelationDef>,
+    /// One postcard encoding per node, in load order; see [`decode_node`].
+    pub nodes: Vec<&'a [u8]>,
+    /// (from node, to node, edge) as indices into `nodes`.
+    pub edges: Vec<(usize, usize, EdgeData)>,
+    /// `names::Indexes` of the nodes, sorted by key.
+    pub names: Vec<(&'a str, u32)>,
+    pub compact: Vec<(&'a str, Option<u32>)>,
+    pub report: Report,
 }
 
 /// Serialises validated knowledge. The file texts are left out: the binary embeds them
 /// anyway, and `decode` takes them from there for the files that diagnostics name.
 pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
+    let nodes = k
+        .nodes
+        .iter()
+        .map(postcard::to_allocvec)
+        .collect::<Result<Vec<_>, _>>()?;
+    let index = names::build(&k.nodes);
     let stored = Stored {
         relations: k.relations.clone(),
-        nodes: k.nodes.clone(),
+        nodes: nodes.iter().map(Vec::as_slice).collect(),
         edges: k.edges.clone(),
+        names: index.names.iter().map(|(k, i)| (k.as_str(), *i)).collect(),
+        compact: index
+            .compact
+            .iter()
+            .map(|(k, i)| (k.as_str(), *i))
+            .collect(),
         diagnostics: k
             .report
             .diagnostics
@@ -62,13 +99,14 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
     postcard::to_allocvec(&stored)
 }
 
-/// Reads a snapshot back. `text_of` gives a file's text by its diagnostic name; only the
-/// files that diagnostics point into are asked for, so a clean graph copies no text.
-pub fn decode(
-    bytes: &[u8],
+/// Reads a snapshot back, except the nodes themselves. `text_of` gives a file's text by
+/// its diagnostic name; only the files that diagnostics point into are asked for, so a
+/// clean graph copies no text.
+pub fn decode<'a>(
+    bytes: &'a [u8],
     text_of: impl Fn(&str) -> Option<Arc<str>>,
-) -> Result<Knowledge, postcard::Error> {
-    let stored: Stored = postcard::from_bytes(bytes)?;
+) -> Result<Snapshot<'a>, postcard::Error> {
+    let stored: Stored<'a> = postcard::from_bytes(bytes)?;
     let mut report = Report::default();
     for d in stored.diagnostics {
         if !report.sources.contains_key(&d.file)
@@ -91,12 +129,19 @@ pub fn decode(
             len: d.len,
         });
     }
-    Ok(Knowledge {
+    Ok(Snapshot {
         relations: stored.relations,
         nodes: stored.nodes,
         edges: stored.edges,
+        names: stored.names,
+        compact: stored.compact,
         report,
     })
+}
+
+/// Decodes one node of [`Snapshot::nodes`].
+pub fn decode_node(bytes: &[u8]) -> Result<Node, postcard::Error> {
+    postcard::from_bytes(bytes)
 }
 
 #[cfg(test)]
@@ -114,8 +159,16 @@ mod tests {
         let snap = KnowledgeGraph::builtin().expect("snapshot decodes");
         let yaml = KnowledgeGraph::builtin_from_yaml().expect("graph/ validates");
         assert_eq!(snap.relations(), yaml.relations());
-        let nodes = |g: &KnowledgeGraph| g.nodes().map(|(_, n)| n.clone()).collect::<Vec<_>>();
+        // A fresh graph, so that `node` decodes each node here rather than `nodes` first.
+        let lazy = KnowledgeGraph::builtin().expect("snapshot decodes");
+        for (key, n) in yaml.nodes() {
+            assert_eq!(lazy.node(key), n);
+        }
+        let nodes = |g: &KnowledgeGraph| g.nodes().map(|(k, n)| (k, n.clone())).collect::<Vec<_>>();
         assert_eq!(nodes(&snap), nodes(&yaml));
+        assert_eq!(nodes(&lazy), nodes(&yaml));
+        assert_eq!(snap.node_count(), yaml.node_count());
+        assert_eq!(snap.edge_count(), yaml.edge_count());
         let edges = |g: &KnowledgeGraph| {
             g.edges()
                 .map(|e| {
@@ -137,6 +190,46 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(diags(&snap), diags(&yaml));
+        // Name lookups: every id, name and alias as written, lowercased, compacted and
+        // misspelt, through both the exact and the compact index and `suggest`.
+        let mut queries = Vec::new();
+        for (_, n) in yaml.nodes() {
+            for name in std::iter::once(&n.id)
+                .chain(std::iter::once(&n.name))
+                .chain(&n.aliases)
+            {
+                queries.push(name.clone());
+                queries.push(format!("  {}  ", name.to_uppercase()));
+                queries.push(name.replace(' ', "-"));
+                queries.push(format!("{name}x"));
+                let mut chars: Vec<char> = name.chars().collect();
+                if chars.len() > 3 {
+                    chars.swap(1, 2);
+                    queries.push(chars.iter().collect());
+                    chars.remove(0);
+                    queries.push(chars.iter().collect());
+                }
+            }
+        }
+        queries.extend(
+            ["", "step functions", "Snow Family", "aws", "amazon", "zzzz"].map(String::from),
+        );
+        for q in &queries {
+            assert_eq!(snap.resolve(q), yaml.resolve(q), "resolve {q:?}");
+        }
+        // `suggest` scores every name, so a sample keeps the test quick.
+        for q in queries.iter().step_by(7) {
+            assert_eq!(snap.suggest(q), yaml.suggest(q), "suggest {q:?}");
+        }
+        let phrases = |g: &KnowledgeGraph| {
+            let mut p: Vec<String> = g.relation_phrases().map(str::to_string).collect();
+            p.sort();
+            p
+        };
+        assert_eq!(phrases(&snap), phrases(&yaml));
+        for p in phrases(&yaml) {
+            assert_eq!(snap.resolve_relation(&p), yaml.resolve_relation(&p), "{p}");
+        }
         for d in &snap.report().diagnostics {
             assert_eq!(
                 snap.report().sources.get(&d.file),
