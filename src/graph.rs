@@ -5,7 +5,6 @@
 //! the storage can change (for a snapshot or a compact graph) without touching queries or
 //! renderers.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -16,7 +15,7 @@ use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable}
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
-use crate::names::{self, compact_key, lookup_key};
+use crate::names::{self, Index, compact_key, lookup_key};
 use crate::snapshot;
 
 /// An opaque handle on a node of one [`KnowledgeGraph`].
@@ -78,12 +77,12 @@ pub struct KnowledgeGraph {
     graph: StableDiGraph<(), EdgeData>,
     nodes: NodeStore,
     relations: Vec<RelationDef>,
-    /// lowercase id, name and alias → node, sorted by key (`names::Indexes`). The built-in
-    /// graph's keys borrow from the embedded snapshot.
-    names: Vec<(Cow<'static, str>, u32)>,
-    /// The same keys in `names::compact_key` form, sorted. `None` marks a compact key
-    /// that two nodes share.
-    compact: Vec<(Cow<'static, str>, Option<u32>)>,
+    /// lowercase id, name and alias → node (`names::Indexes`). The built-in graph's
+    /// indexes are read in place from the embedded snapshot.
+    names: Index<'static>,
+    /// The same keys in `names::compact_key` form → node, or `names::AMBIGUOUS` for a
+    /// key that two nodes share.
+    compact: Index<'static>,
     /// normalised phrase → (relation index, inverse?). Built on first use: most queries
     /// name no relation, and a start should not pay for it.
     phrases: OnceLock<HashMap<String, (usize, bool)>>,
@@ -172,16 +171,8 @@ impl KnowledgeGraph {
             k.relations,
             NodeStore::Owned(k.nodes),
             k.edges,
-            index
-                .names
-                .into_iter()
-                .map(|(k, i)| (k.into(), i))
-                .collect(),
-            index
-                .compact
-                .into_iter()
-                .map(|(k, i)| (k.into(), i))
-                .collect(),
+            index.names,
+            index.compact,
             k.report,
         )
     }
@@ -197,8 +188,8 @@ impl KnowledgeGraph {
                 decoded,
             },
             s.edges,
-            s.names.into_iter().map(|(k, i)| (k.into(), i)).collect(),
-            s.compact.into_iter().map(|(k, i)| (k.into(), i)).collect(),
+            s.names,
+            s.compact,
             s.report,
         )
     }
@@ -207,8 +198,8 @@ impl KnowledgeGraph {
         relations: Vec<RelationDef>,
         nodes: NodeStore,
         edges: Vec<(usize, usize, EdgeData)>,
-        names: Vec<(Cow<'static, str>, u32)>,
-        compact: Vec<(Cow<'static, str>, Option<u32>)>,
+        names: Index<'static>,
+        compact: Index<'static>,
         report: Report,
     ) -> Self {
         let count = match &nodes {
@@ -306,8 +297,13 @@ impl KnowledgeGraph {
     /// Finds a node by id, full name or alias, ignoring case.
     pub fn resolve(&self, name: &str) -> Option<NodeKey> {
         let lower = lookup_key(name);
-        names::find(&self.names, &lower)
-            .or_else(|| names::find(&self.compact, &compact_key(&lower)).flatten())
+        self.names
+            .get(&lower)
+            .or_else(|| {
+                self.compact
+                    .get(&compact_key(&lower))
+                    .filter(|&i| i != names::AMBIGUOUS)
+            })
             .map(NodeKey)
     }
 
@@ -322,7 +318,7 @@ impl KnowledgeGraph {
                 if k.contains(&lower) && lower.len() >= 3 {
                     s = s.max(0.9);
                 }
-                (s, *i)
+                (s, i)
             })
             .filter(|(s, _)| *s > 0.75)
             .collect();

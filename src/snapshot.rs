@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{Diagnostic, Knowledge, Report, Severity};
 use crate::model::{EdgeData, Node, RelationDef};
-use crate::names;
+use crate::names::{self, Index};
 
 /// A diagnostic with the byte span that its JSON form leaves out, so warnings of the
 /// built-in graph keep their caret display.
@@ -42,9 +42,9 @@ struct Stored<'a> {
     nodes: Vec<&'a [u8]>,
     edges: Vec<(usize, usize, EdgeData)>,
     #[serde(borrow)]
-    names: Vec<(&'a str, u32)>,
+    names: Index<'a>,
     #[serde(borrow)]
-    compact: Vec<(&'a str, Option<u32>)>,
+    compact: Index<'a>,
     diagnostics: Vec<StoredDiagnostic>,
 }
 
@@ -55,9 +55,9 @@ pub struct Snapshot<'a> {
     pub nodes: Vec<&'a [u8]>,
     /// (from node, to node, edge) as indices into `nodes`.
     pub edges: Vec<(usize, usize, EdgeData)>,
-    /// `names::Indexes` of the nodes, sorted by key.
-    pub names: Vec<(&'a str, u32)>,
-    pub compact: Vec<(&'a str, Option<u32>)>,
+    /// `names::Indexes` of the nodes, read in place.
+    pub names: Index<'a>,
+    pub compact: Index<'a>,
     pub report: Report,
 }
 
@@ -74,12 +74,8 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
         relations: k.relations.clone(),
         nodes: nodes.iter().map(Vec::as_slice).collect(),
         edges: k.edges.clone(),
-        names: index.names.iter().map(|(k, i)| (k.as_str(), *i)).collect(),
-        compact: index
-            .compact
-            .iter()
-            .map(|(k, i)| (k.as_str(), *i))
-            .collect(),
+        names: index.names,
+        compact: index.compact,
         diagnostics: k
             .report
             .diagnostics
