@@ -1,9 +1,11 @@
-//! The knowledge graph: a petgraph `StableDiGraph` of validated nodes plus the indexes the
-//! query evaluator needs (names, relation phrases). Third stage, after `load`.
+//! The knowledge graph: a petgraph `StableDiGraph` of the edges between validated nodes,
+//! plus the indexes the query evaluator needs (names, relation phrases). Third stage,
+//! after `load`.
 //!
 //! petgraph's `NodeIndex` stays inside this module; callers get an opaque [`NodeKey`], so
-//! the storage can change (for a snapshot or a compact graph) without touching queries or
-//! renderers.
+//! the storage can change without touching queries or renderers. It did: the built-in
+//! graph keeps its nodes encoded and its name indexes in the embedded snapshot, so that a
+//! one-shot `ask` decodes only the nodes it looks at (issue 7, docs/performance.md).
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -170,6 +172,7 @@ impl KnowledgeGraph {
         Self::assemble(
             k.relations,
             NodeStore::Owned(k.nodes),
+            k.edges.len(),
             k.edges,
             index.names,
             index.compact,
@@ -187,7 +190,8 @@ impl KnowledgeGraph {
                 encoded: s.nodes,
                 decoded,
             },
-            s.edges,
+            s.edges.len(),
+            s.edges.iter(),
             s.names,
             s.compact,
             s.report,
@@ -197,7 +201,8 @@ impl KnowledgeGraph {
     fn assemble(
         relations: Vec<RelationDef>,
         nodes: NodeStore,
-        edges: Vec<(usize, usize, EdgeData)>,
+        edge_count: usize,
+        edges: impl IntoIterator<Item = (usize, usize, EdgeData)>,
         names: Index<'static>,
         compact: Index<'static>,
         report: Report,
@@ -206,7 +211,7 @@ impl KnowledgeGraph {
             NodeStore::Owned(v) => v.len(),
             NodeStore::Lazy { encoded, .. } => encoded.len(),
         };
-        let mut graph = StableDiGraph::with_capacity(count, edges.len());
+        let mut graph = StableDiGraph::with_capacity(count, edge_count);
         // Without removals a stable graph numbers nodes 0, 1, ..., which is what lets
         // `NodeStore` and the name indexes hold positions.
         for _ in 0..count {

@@ -9,6 +9,7 @@
 //! encoded until it is looked at. Whether the bytes and the YAML still agree is checked by
 //! a test, not assumed.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,8 @@ struct Stored<'a> {
     relations: Vec<RelationDef>,
     #[serde(borrow)]
     nodes: Vec<&'a [u8]>,
-    edges: Vec<(usize, usize, EdgeData)>,
+    #[serde(borrow)]
+    edges: Edges<'a>,
     #[serde(borrow)]
     names: Index<'a>,
     #[serde(borrow)]
@@ -53,8 +55,7 @@ pub struct Snapshot<'a> {
     pub relations: Vec<RelationDef>,
     /// One postcard encoding per node, in load order; see [`decode_node`].
     pub nodes: Vec<&'a [u8]>,
-    /// (from node, to node, edge) as indices into `nodes`.
-    pub edges: Vec<(usize, usize, EdgeData)>,
+    pub edges: Edges<'a>,
     /// `names::Indexes` of the nodes, read in place.
     pub names: Index<'a>,
     pub compact: Index<'a>,
@@ -73,7 +74,7 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
     let stored = Stored {
         relations: k.relations.clone(),
         nodes: nodes.iter().map(Vec::as_slice).collect(),
-        edges: k.edges.clone(),
+        edges: Edges::new(&k.edges),
         names: index.names,
         compact: index.compact,
         diagnostics: k
@@ -133,6 +134,71 @@ pub fn decode<'a>(
         compact: stored.compact,
         report,
     })
+}
+
+/// The edges as flat little-endian `u32` words rather than serde records: decoding 688
+/// edges field by field through serde, each note validated on its own, was most of what
+/// was left of loading the snapshot.
+#[derive(Serialize, Deserialize)]
+pub struct Edges<'a> {
+    /// Per edge: from, to, relation, start and end of its note in `notes` (start
+    /// `u32::MAX` for none).
+    #[serde(borrow)]
+    words: Cow<'a, [u8]>,
+    #[serde(borrow)]
+    notes: Cow<'a, str>,
+}
+
+const NO_NOTE: u32 = u32::MAX;
+
+impl Edges<'_> {
+    fn new(edges: &[(usize, usize, EdgeData)]) -> Edges<'static> {
+        let mut words = Vec::new();
+        let mut notes = String::new();
+        for (from, to, e) in edges {
+            let (start, end) = match &e.note {
+                Some(n) => {
+                    let start = notes.len();
+                    notes.push_str(n);
+                    (start, notes.len())
+                }
+                None => (NO_NOTE as usize, 0),
+            };
+            for w in [*from, *to, e.relation, start, end] {
+                let w = u32::try_from(w).expect("snapshot under 4 GB");
+                words.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        Edges {
+            words: words.into(),
+            notes: notes.into(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len() / 20
+    }
+
+    /// (from node, to node, edge) as indices into `Snapshot::nodes`.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, EdgeData)> + '_ {
+        let notes = &*self.notes;
+        self.words.chunks_exact(20).map(move |c| {
+            let w = |i: usize| {
+                let mut b = [0; 4];
+                b.copy_from_slice(&c[4 * i..4 * i + 4]);
+                u32::from_le_bytes(b) as usize
+            };
+            let note = (w(3) != NO_NOTE as usize).then(|| notes[w(3)..w(4)].to_string());
+            (
+                w(0),
+                w(1),
+                EdgeData {
+                    relation: w(2),
+                    note,
+                },
+            )
+        })
+    }
 }
 
 /// Decodes one node of [`Snapshot::nodes`].
