@@ -98,7 +98,7 @@ enum NodeStore {
     /// The built-in snapshot: each node stays encoded in the binary until it is first
     /// looked at, so a start costs the same whatever the size of the graph.
     Lazy {
-        encoded: Vec<&'static [u8]>,
+        encoded: snapshot::Nodes<'static>,
         decoded: Vec<OnceLock<Box<Node>>>,
     },
 }
@@ -260,7 +260,7 @@ impl KnowledgeGraph {
             NodeStore::Lazy { encoded, decoded } => decoded[i].get_or_init(|| {
                 // `snapshot_equals_yaml` decodes every node, so this cannot fail in a
                 // tested build.
-                Box::new(snapshot::decode_node(encoded[i]).expect("built-in node decodes"))
+                Box::new(snapshot::decode_node(encoded.get(i)).expect("built-in node decodes"))
             }),
         }
     }

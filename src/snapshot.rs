@@ -40,7 +40,7 @@ struct StoredDiagnostic {
 struct Stored<'a> {
     relations: Vec<RelationDef>,
     #[serde(borrow)]
-    nodes: Vec<&'a [u8]>,
+    nodes: Nodes<'a>,
     #[serde(borrow)]
     edges: Edges<'a>,
     #[serde(borrow)]
@@ -53,8 +53,7 @@ struct Stored<'a> {
 /// A decoded snapshot. Strings and node encodings borrow from the snapshot bytes.
 pub struct Snapshot<'a> {
     pub relations: Vec<RelationDef>,
-    /// One postcard encoding per node, in load order; see [`decode_node`].
-    pub nodes: Vec<&'a [u8]>,
+    pub nodes: Nodes<'a>,
     pub edges: Edges<'a>,
     /// `names::Indexes` of the nodes, read in place.
     pub names: Index<'a>,
@@ -65,15 +64,16 @@ pub struct Snapshot<'a> {
 /// Serialises validated knowledge. The file texts are left out: the binary embeds them
 /// anyway, and `decode` takes them from there for the files that diagnostics name.
 pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
-    let nodes = k
-        .nodes
-        .iter()
-        .map(postcard::to_allocvec)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut nodes = Nodes::default();
+    for n in &k.nodes {
+        nodes.data.to_mut().extend(postcard::to_allocvec(n)?);
+        let end = u32::try_from(nodes.data.len()).expect("snapshot under 4 GB");
+        nodes.ends.to_mut().extend_from_slice(&end.to_le_bytes());
+    }
     let index = names::build(&k.nodes);
     let stored = Stored {
         relations: k.relations.clone(),
-        nodes: nodes.iter().map(Vec::as_slice).collect(),
+        nodes,
         edges: Edges::new(&k.edges),
         names: index.names,
         compact: index.compact,
@@ -134,6 +134,36 @@ pub fn decode<'a>(
         compact: stored.compact,
         report,
     })
+}
+
+/// One postcard encoding per node, in load order, one after another, with a table of
+/// where each ends. Decoding a list of byte strings instead read every length prefix and
+/// so brought the whole 450 KB snapshot into memory at each start.
+#[derive(Default, Serialize, Deserialize)]
+pub struct Nodes<'a> {
+    /// Little-endian `u32` end offsets into `data`.
+    #[serde(borrow)]
+    ends: Cow<'a, [u8]>,
+    #[serde(borrow)]
+    data: Cow<'a, [u8]>,
+}
+
+impl Nodes<'_> {
+    pub fn len(&self) -> usize {
+        self.ends.len() / 4
+    }
+
+    fn end(&self, i: usize) -> usize {
+        let mut b = [0; 4];
+        b.copy_from_slice(&self.ends[4 * i..4 * i + 4]);
+        u32::from_le_bytes(b) as usize
+    }
+
+    /// The encoding of node `i`, for [`decode_node`].
+    pub fn get(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        &self.data[start..self.end(i)]
+    }
 }
 
 /// The edges as flat little-endian `u32` words rather than serde records: decoding 688
@@ -201,7 +231,7 @@ impl Edges<'_> {
     }
 }
 
-/// Decodes one node of [`Snapshot::nodes`].
+/// Decodes one node of [`Snapshot::nodes`] (see [`Nodes::get`]).
 pub fn decode_node(bytes: &[u8]) -> Result<Node, postcard::Error> {
     postcard::from_bytes(bytes)
 }
