@@ -182,7 +182,7 @@ impl KnowledgeGraph {
 
     fn from_snapshot(s: snapshot::Snapshot<'static>) -> Self {
         let decoded = std::iter::repeat_with(OnceLock::new)
-            .take(s.nodes.len())
+            .take(s.nodes.count())
             .collect();
         Self::assemble(
             s.relations,
@@ -190,7 +190,7 @@ impl KnowledgeGraph {
                 encoded: s.nodes,
                 decoded,
             },
-            s.edges.len(),
+            s.edges.count(),
             s.edges.iter(),
             s.names,
             s.compact,
@@ -209,7 +209,7 @@ impl KnowledgeGraph {
     ) -> Self {
         let count = match &nodes {
             NodeStore::Owned(v) => v.len(),
-            NodeStore::Lazy { encoded, .. } => encoded.len(),
+            NodeStore::Lazy { encoded, .. } => encoded.count(),
         };
         let mut graph = StableDiGraph::with_capacity(count, edge_count);
         // Without removals a stable graph numbers nodes 0, 1, ..., which is what lets

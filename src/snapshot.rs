@@ -149,7 +149,7 @@ pub struct Nodes<'a> {
 }
 
 impl Nodes<'_> {
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.ends.len() / 4
     }
 
@@ -205,7 +205,7 @@ impl Edges<'_> {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.words.len() / 20
     }
 
