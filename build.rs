@@ -1,7 +1,8 @@
 //! Embeds the knowledge under `graph/` into the binary, so `awsgraph` answers from any
 //! directory after `cargo install`. Generates a table of (relative path, contents) and,
-//! when the files validate, a postcard snapshot of the validated knowledge so that a
-//! start decodes instead of parsing YAML (see `src/snapshot.rs`).
+//! when the files validate, a postcard snapshot of the validated knowledge and its name
+//! indexes, so that a start decodes only what a query touches instead of parsing YAML
+//! (see `src/snapshot.rs`).
 //!
 //! The loader itself is compiled into this script from `src/` so the build validates with
 //! exactly the rules `awsgraph check` applies. An invalid graph does not fail the build:
@@ -19,6 +20,9 @@ mod load;
 #[allow(dead_code)]
 #[path = "src/model.rs"]
 mod model;
+#[allow(dead_code)]
+#[path = "src/names.rs"]
+mod names;
 #[allow(dead_code)]
 #[path = "src/snapshot.rs"]
 mod snapshot;
@@ -53,7 +57,7 @@ fn main() {
     let root =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it")).join("graph");
     println!("cargo:rerun-if-changed=graph");
-    for module in ["fast_yaml", "load", "model", "snapshot", "value"] {
+    for module in ["fast_yaml", "load", "model", "names", "snapshot", "value"] {
         println!("cargo:rerun-if-changed=src/{module}.rs");
     }
     let mut files = Vec::new();

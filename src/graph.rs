@@ -1,13 +1,15 @@
-//! The knowledge graph: a petgraph `StableDiGraph` of validated nodes plus the indexes the
-//! query evaluator needs (names, relation phrases). Third stage, after `load`.
+//! The knowledge graph: a petgraph `StableDiGraph` of the edges between validated nodes,
+//! plus the indexes the query evaluator needs (names, relation phrases). Third stage,
+//! after `load`.
 //!
 //! petgraph's `NodeIndex` stays inside this module; callers get an opaque [`NodeKey`], so
-//! the storage can change (for a snapshot or a compact graph) without touching queries or
-//! renderers.
+//! the storage can change without touching queries or renderers. It did: the built-in
+//! graph keeps its nodes encoded and its name indexes in the embedded snapshot, so that a
+//! one-shot `ask` decodes only the nodes it looks at (issue 7, docs/performance.md).
 
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -15,6 +17,7 @@ use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable}
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
+use crate::names::{self, Index, compact_key, lookup_key};
 use crate::snapshot;
 
 /// An opaque handle on a node of one [`KnowledgeGraph`].
@@ -72,17 +75,32 @@ pub struct RelationMatch<'g> {
 }
 
 pub struct KnowledgeGraph {
-    graph: StableDiGraph<Node, EdgeData>,
+    /// The edges; node weights live in `nodes`, at the position of their `NodeIndex`.
+    graph: StableDiGraph<(), EdgeData>,
+    nodes: NodeStore,
     relations: Vec<RelationDef>,
-    /// lowercase id, name and alias → node.
-    names: HashMap<String, NodeIndex>,
-    /// The same keys reduced to letters and digits, without an `amazon`/`aws` prefix, so
-    /// `Step Functions`, `step-functions` and `Snow Family` find `StepFunctions` and
-    /// `AWS Snow Family`. `None` marks a compact key that two nodes share.
-    compact: HashMap<String, Option<NodeIndex>>,
-    /// normalised phrase → (relation index, inverse?)
-    phrases: HashMap<String, (usize, bool)>,
+    /// lowercase id, name and alias → node (`names::Indexes`). The built-in graph's
+    /// indexes are read in place from the embedded snapshot.
+    names: Index<'static>,
+    /// The same keys in `names::compact_key` form → node, or `names::AMBIGUOUS` for a
+    /// key that two nodes share.
+    compact: Index<'static>,
+    /// normalised phrase → (relation index, inverse?). Built on first use: most queries
+    /// name no relation, and a start should not pay for it.
+    phrases: OnceLock<HashMap<String, (usize, bool)>>,
     report: Report,
+}
+
+/// Where the nodes are.
+enum NodeStore {
+    /// Loaded from YAML: decoded already.
+    Owned(Vec<Node>),
+    /// The built-in snapshot: each node stays encoded in the binary until it is first
+    /// looked at, so a start costs the same whatever the size of the graph.
+    Lazy {
+        encoded: snapshot::Nodes<'static>,
+        decoded: Vec<OnceLock<Box<Node>>>,
+    },
 }
 
 impl std::fmt::Debug for KnowledgeGraph {
@@ -106,23 +124,6 @@ pub fn normalize_phrase(phrase: &str) -> String {
     words.join(" ")
 }
 
-/// Letters and digits only, lowercased, without a leading `amazon` or `aws`.
-fn compact_key(name: &str) -> String {
-    let k: String = name
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
-    for prefix in ["amazon", "aws"] {
-        if let Some(rest) = k.strip_prefix(prefix)
-            && !rest.is_empty()
-        {
-            return rest.to_string();
-        }
-    }
-    k
-}
-
 pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_graph.rs"));
 }
@@ -140,8 +141,8 @@ impl KnowledgeGraph {
                     .map(|(_, text)| Arc::from(*text))
             };
             // A snapshot that does not decode would be a build bug; the YAML still works.
-            if let Ok(k) = snapshot::decode(bytes, text_of) {
-                return Ok(Self::from_knowledge(k));
+            if let Ok(s) = snapshot::decode(bytes, text_of) {
+                return Ok(Self::from_snapshot(s));
             }
         }
         Self::builtin_from_yaml()
@@ -167,54 +168,84 @@ impl KnowledgeGraph {
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {
-        let mut graph = StableDiGraph::with_capacity(k.nodes.len(), k.edges.len());
-        let mut names = HashMap::new();
-        let mut compact: HashMap<String, Option<NodeIndex>> = HashMap::new();
-        let mut index = Vec::with_capacity(k.nodes.len());
-        for node in k.nodes {
-            let keys: Vec<String> = std::iter::once(&node.id)
-                .chain(std::iter::once(&node.name))
-                .chain(node.aliases.iter())
-                .map(|s| s.trim().to_lowercase())
-                .collect();
-            let i = graph.add_node(node);
-            for key in keys {
-                let c = compact_key(&key);
-                match compact.get(&c) {
-                    None => {
-                        compact.insert(c, Some(i));
-                    }
-                    Some(Some(j)) if *j != i => {
-                        compact.insert(c, None);
-                    }
-                    _ => {}
-                }
-                names.entry(key).or_insert(i);
-            }
-            index.push(i);
+        let index = names::build(&k.nodes);
+        Self::assemble(
+            k.relations,
+            NodeStore::Owned(k.nodes),
+            k.edges.len(),
+            k.edges,
+            index.names,
+            index.compact,
+            k.report,
+        )
+    }
+
+    fn from_snapshot(s: snapshot::Snapshot<'static>) -> Self {
+        let decoded = std::iter::repeat_with(OnceLock::new)
+            .take(s.nodes.count())
+            .collect();
+        Self::assemble(
+            s.relations,
+            NodeStore::Lazy {
+                encoded: s.nodes,
+                decoded,
+            },
+            s.edges.count(),
+            s.edges.iter(),
+            s.names,
+            s.compact,
+            s.report,
+        )
+    }
+
+    fn assemble(
+        relations: Vec<RelationDef>,
+        nodes: NodeStore,
+        edge_count: usize,
+        edges: impl IntoIterator<Item = (usize, usize, EdgeData)>,
+        names: Index<'static>,
+        compact: Index<'static>,
+        report: Report,
+    ) -> Self {
+        let count = match &nodes {
+            NodeStore::Owned(v) => v.len(),
+            NodeStore::Lazy { encoded, .. } => encoded.count(),
+        };
+        let mut graph = StableDiGraph::with_capacity(count, edge_count);
+        // Without removals a stable graph numbers nodes 0, 1, ..., which is what lets
+        // `NodeStore` and the name indexes hold positions.
+        for _ in 0..count {
+            graph.add_node(());
         }
-        for (from, to, e) in k.edges {
-            graph.add_edge(index[from], index[to], e);
-        }
-        let mut phrases = HashMap::new();
-        for (i, r) in k.relations.iter().enumerate() {
-            phrases.insert(normalize_phrase(&r.id), (i, false));
-            if let Some(v) = &r.verb {
-                phrases.entry(normalize_phrase(v)).or_insert((i, false));
-            }
-            // For a symmetric relation the inverse reads the same way.
-            phrases
-                .entry(normalize_phrase(&r.inverse))
-                .or_insert((i, !r.symmetric));
+        for (from, to, e) in edges {
+            graph.add_edge(NodeIndex::new(from), NodeIndex::new(to), e);
         }
         KnowledgeGraph {
             graph,
-            relations: k.relations,
+            nodes,
+            relations,
             names,
             compact,
-            phrases,
-            report: k.report,
+            phrases: OnceLock::new(),
+            report,
         }
+    }
+
+    fn phrases(&self) -> &HashMap<String, (usize, bool)> {
+        self.phrases.get_or_init(|| {
+            let mut phrases = HashMap::new();
+            for (i, r) in self.relations.iter().enumerate() {
+                phrases.insert(normalize_phrase(&r.id), (i, false));
+                if let Some(v) = &r.verb {
+                    phrases.entry(normalize_phrase(v)).or_insert((i, false));
+                }
+                // For a symmetric relation the inverse reads the same way.
+                phrases
+                    .entry(normalize_phrase(&r.inverse))
+                    .or_insert((i, !r.symmetric));
+            }
+            phrases
+        })
     }
 
     /// Warnings found while loading.
@@ -223,7 +254,15 @@ impl KnowledgeGraph {
     }
 
     pub fn node(&self, key: NodeKey) -> &Node {
-        &self.graph[key.index()]
+        let i = key.0 as usize;
+        match &self.nodes {
+            NodeStore::Owned(nodes) => &nodes[i],
+            NodeStore::Lazy { encoded, decoded } => decoded[i].get_or_init(|| {
+                // `snapshot_equals_yaml` decodes every node, so this cannot fail in a
+                // tested build.
+                Box::new(snapshot::decode_node(encoded.get(i)).expect("built-in node decodes"))
+            }),
+        }
     }
 
     pub fn node_count(&self) -> usize {
@@ -236,9 +275,10 @@ impl KnowledgeGraph {
 
     /// Nodes in the order they were loaded.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeKey, &Node)> + '_ {
-        self.graph
-            .node_indices()
-            .map(|i| (NodeKey::of(i), &self.graph[i]))
+        self.graph.node_indices().map(|i| {
+            let key = NodeKey::of(i);
+            (key, self.node(key))
+        })
     }
 
     pub fn relations(&self) -> &[RelationDef] {
@@ -261,18 +301,21 @@ impl KnowledgeGraph {
 
     /// Finds a node by id, full name or alias, ignoring case.
     pub fn resolve(&self, name: &str) -> Option<NodeKey> {
-        let lower = name.trim().to_lowercase();
+        let lower = lookup_key(name);
         self.names
             .get(&lower)
-            .copied()
-            .or_else(|| self.compact.get(&compact_key(&lower)).copied().flatten())
-            .map(NodeKey::of)
+            .or_else(|| {
+                self.compact
+                    .get(&compact_key(&lower))
+                    .filter(|&i| i != names::AMBIGUOUS)
+            })
+            .map(NodeKey)
     }
 
     /// Up to three names close to `name`, for "did you mean".
     pub fn suggest(&self, name: &str) -> Vec<String> {
-        let lower = name.trim().to_lowercase();
-        let mut scored: Vec<(f64, NodeIndex)> = self
+        let lower = lookup_key(name);
+        let mut scored: Vec<(f64, u32)> = self
             .names
             .iter()
             .map(|(k, i)| {
@@ -280,14 +323,14 @@ impl KnowledgeGraph {
                 if k.contains(&lower) && lower.len() >= 3 {
                     s = s.max(0.9);
                 }
-                (s, *i)
+                (s, i)
             })
             .filter(|(s, _)| *s > 0.75)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut out: Vec<String> = Vec::new();
         for (_, i) in scored {
-            let id = &self.graph[i].id;
+            let id = &self.node(NodeKey(i)).id;
             if !out.contains(id) {
                 out.push(id.clone());
             }
@@ -300,7 +343,7 @@ impl KnowledgeGraph {
 
     /// Resolves a relation phrase (`monitors`, `monitor`, `monitored by`, `is part of`).
     pub fn resolve_relation(&self, phrase: &str) -> Option<RelationMatch<'_>> {
-        self.phrases
+        self.phrases()
             .get(&normalize_phrase(phrase))
             .map(|&(i, inverse)| RelationMatch {
                 relation: &self.relations[i],
@@ -310,7 +353,7 @@ impl KnowledgeGraph {
 
     /// Every phrase a relation can be written as, for suggestions and completion.
     pub fn relation_phrases(&self) -> impl Iterator<Item = &str> + '_ {
-        self.phrases.keys().map(String::as_str)
+        self.phrases().keys().map(String::as_str)
     }
 
     /// Every edge touching `key`, seen from `key`. A symmetric relation shows as outgoing

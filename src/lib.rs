@@ -17,6 +17,7 @@ mod fast_yaml;
 pub mod graph;
 pub mod load;
 pub mod model;
+mod names;
 pub mod output;
 pub mod query;
 pub mod render;

@@ -1,0 +1,146 @@
+//! The keys a node can be found by, and the two sorted indexes built from them.
+//!
+//! Shared by `graph` (for graphs loaded from YAML) and, through `#[path]`, by `build.rs`,
+//! which stores the indexes of the built-in graph in its snapshot so that a start does not
+//! lower-case every name of every node. One definition of the keys is what keeps a name
+//! resolving to the same node however the graph was loaded.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Node;
+
+/// The form a typed name is looked up in: trimmed and lowercased.
+pub fn lookup_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// Letters and digits only, lowercased, without a leading `amazon` or `aws`, so
+/// `Step Functions`, `step-functions` and `Snow Family` find `StepFunctions` and
+/// `AWS Snow Family`.
+pub fn compact_key(name: &str) -> String {
+    let k: String = name
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    for prefix in ["amazon", "aws"] {
+        if let Some(rest) = k.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return rest.to_string();
+        }
+    }
+    k
+}
+
+/// A node's position in the graph, in an [`Index`] of the compact keys, for a key that
+/// two nodes share.
+pub const AMBIGUOUS: u32 = u32::MAX;
+
+/// Name indexes over nodes numbered by their position.
+#[derive(Debug, Default, PartialEq)]
+pub struct Indexes {
+    /// Lookup key of every id, name and alias → the first node that has it.
+    pub names: Index<'static>,
+    /// The compact form of the same keys → its node, or [`AMBIGUOUS`].
+    pub compact: Index<'static>,
+}
+
+pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
+    let mut names: BTreeMap<String, u32> = BTreeMap::new();
+    let mut compact: BTreeMap<String, u32> = BTreeMap::new();
+    for (i, node) in nodes.into_iter().enumerate() {
+        let i = i as u32;
+        let keys = std::iter::once(&node.id)
+            .chain(std::iter::once(&node.name))
+            .chain(node.aliases.iter())
+            .map(|s| lookup_key(s));
+        for key in keys {
+            let c = compact.entry(compact_key(&key)).or_insert(i);
+            if *c != i {
+                *c = AMBIGUOUS;
+            }
+            names.entry(key).or_insert(i);
+        }
+    }
+    Indexes {
+        names: Index::from_sorted(names.iter().map(|(k, v)| (k.as_str(), *v))),
+        compact: Index::from_sorted(compact.iter().map(|(k, v)| (k.as_str(), *v))),
+    }
+}
+
+/// String keys sorted bytewise, each with a `u32`, kept as two flat byte arrays and
+/// searched where they lie. The built-in graph's indexes borrow from the snapshot
+/// embedded in the binary, so loading them costs nothing whatever their size; decoding
+/// 1,600 keys one string at a time was a third of a one-shot `ask`.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Index<'a> {
+    /// The keys, one after another.
+    #[serde(borrow)]
+    keys: Cow<'a, [u8]>,
+    /// Per key, as two little-endian `u32`s: where it ends in `keys`, and its value.
+    #[serde(borrow)]
+    entries: Cow<'a, [u8]>,
+}
+
+impl Index<'_> {
+    /// From keys in ascending order.
+    pub fn from_sorted<'k>(items: impl IntoIterator<Item = (&'k str, u32)>) -> Index<'static> {
+        let mut keys = Vec::new();
+        let mut entries = Vec::new();
+        for (k, v) in items {
+            keys.extend_from_slice(k.as_bytes());
+            let end = u32::try_from(keys.len()).expect("index under 4 GB");
+            entries.extend_from_slice(&end.to_le_bytes());
+            entries.extend_from_slice(&v.to_le_bytes());
+        }
+        Index {
+            keys: keys.into(),
+            entries: entries.into(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len() / 8
+    }
+
+    fn word(&self, at: usize) -> u32 {
+        let mut w = [0; 4];
+        w.copy_from_slice(&self.entries[at..at + 4]);
+        u32::from_le_bytes(w)
+    }
+
+    fn key_bytes(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.word(8 * i - 8) };
+        &self.keys[start as usize..self.word(8 * i) as usize]
+    }
+
+    fn value(&self, i: usize) -> u32 {
+        self.word(8 * i + 4)
+    }
+
+    /// The value of `key`, by binary search.
+    pub fn get(&self, key: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.key_bytes(mid).cmp(key.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.value(mid)),
+            }
+        }
+        None
+    }
+
+    /// Every (key, value) in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        (0..self.len()).map(|i| {
+            let key = std::str::from_utf8(self.key_bytes(i)).expect("keys are written from strs");
+            (key, self.value(i))
+        })
+    }
+}
