@@ -164,7 +164,11 @@ impl KnowledgeGraph {
     /// Reads and validates a knowledge directory.
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
         let (files, problems) = load::read_dir(dir)?;
-        Ok(Self::from_knowledge(load::load_files(&files, problems)?))
+        let knowledge = load::load_files(&files, problems)?;
+        // The texts are no longer needed (the report keeps those it points into); freeing
+        // them before the indexes are built lowers the peak of a large load.
+        drop(files);
+        Ok(Self::from_knowledge(knowledge))
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {

@@ -6,7 +6,6 @@
 //! resolving to the same node however the graph was loaded.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +49,10 @@ pub struct Indexes {
 }
 
 pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
-    let mut names: BTreeMap<String, u32> = BTreeMap::new();
-    let mut compact: BTreeMap<String, u32> = BTreeMap::new();
+    // Sorting flat vectors rather than inserting into ordered maps: a graph loaded from
+    // a large directory has hundreds of thousands of keys.
+    let mut names: Vec<(String, u32)> = Vec::new();
+    let mut compact: Vec<(String, u32)> = Vec::new();
     for (i, node) in nodes.into_iter().enumerate() {
         let i = i as u32;
         let keys = std::iter::once(&node.id)
@@ -59,16 +60,28 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
             .chain(node.aliases.iter())
             .map(|s| lookup_key(s));
         for key in keys {
-            let c = compact.entry(compact_key(&key)).or_insert(i);
-            if *c != i {
-                *c = AMBIGUOUS;
+            compact.push((compact_key(&key), i));
+            names.push((key, i));
+        }
+    }
+    // Ties go to the lowest node position: a name belongs to the first node that has it.
+    names.sort_unstable();
+    names.dedup_by(|later, first| later.0 == first.0);
+    compact.sort_unstable();
+    let mut merged: Vec<(String, u32)> = Vec::with_capacity(compact.len());
+    for (key, i) in compact {
+        match merged.last_mut() {
+            Some((k, v)) if *k == key => {
+                if *v != i {
+                    *v = AMBIGUOUS;
+                }
             }
-            names.entry(key).or_insert(i);
+            _ => merged.push((key, i)),
         }
     }
     Indexes {
         names: Index::from_sorted(names.iter().map(|(k, v)| (k.as_str(), *v))),
-        compact: Index::from_sorted(compact.iter().map(|(k, v)| (k.as_str(), *v))),
+        compact: Index::from_sorted(merged.iter().map(|(k, v)| (k.as_str(), *v))),
     }
 }
 
