@@ -5,27 +5,37 @@
 //! output cannot disagree about what the answer is, and the REPL and the one-shot CLI
 //! show the same thing. The serde shape of these types *is* the documented JSON output
 //! (`docs/json-output.md`); change it only together with that page.
+//!
+//! Texts that are the graph's own (ids, names, summaries, relation ids) are borrowed from
+//! it rather than copied: building and freeing those copies was most of the time of
+//! `describe`, `compare` and `neighbors` (docs/performance.md). Texts made for the answer
+//! are owned; `Text` holds either, and serializes as a plain string.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
 use crate::graph::Direction;
 
+/// A text of an answer, borrowed from the graph or made for the answer.
+pub type Text<'a> = Cow<'a, str>;
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum Answer {
-    Describe(NodeDetail),
-    Compare(Comparison),
+pub enum Answer<'a> {
+    Describe(NodeDetail<'a>),
+    Compare(Comparison<'a>),
     /// `what`, `find`, `list services`, `list nodes`.
-    Nodes(NodeList),
-    Path(PathAnswer),
-    Neighbors(Neighborhood),
+    Nodes(NodeList<'a>),
+    Path(PathAnswer<'a>),
+    Neighbors(Neighborhood<'a>),
     Relations(RelationList),
     /// `list categories`, `list properties`, `list kinds`.
     Counts(CountList),
     Help(HelpText),
 }
 
-impl Answer {
+impl<'a> Answer<'a> {
     /// True when the query asked for something and found nothing (exit status 1).
     pub fn is_empty(&self) -> bool {
         match self {
@@ -37,7 +47,7 @@ impl Answer {
     }
 
     /// The nodes and edges the answer is about, for diagrams.
-    pub fn subgraph(&self) -> Subgraph {
+    pub fn subgraph(&self) -> Subgraph<'a> {
         let mut g = Subgraph::default();
         match self {
             Answer::Describe(d) => {
@@ -103,178 +113,178 @@ impl Answer {
 
 /// Who a node is, in one line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NodeHeader {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub category: String,
+pub struct NodeHeader<'a> {
+    pub id: Text<'a>,
+    pub name: Text<'a>,
+    pub kind: Text<'a>,
+    pub category: Text<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NodeDetail {
+pub struct NodeDetail<'a> {
     #[serde(flatten)]
-    pub header: NodeHeader,
-    pub summary: String,
+    pub header: NodeHeader<'a>,
+    pub summary: Text<'a>,
     pub aliases: Vec<String>,
     /// False for nodes that only the generated AWS catalog knows.
     pub curated: bool,
-    pub properties: Vec<PropertyView>,
-    pub facts: Vec<FactView>,
-    pub relations: Vec<RelationView>,
+    pub properties: Vec<PropertyView<'a>>,
+    pub facts: Vec<FactView<'a>>,
+    pub relations: Vec<RelationView<'a>>,
     pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PropertyView {
-    pub name: String,
+pub struct PropertyView<'a> {
+    pub name: Text<'a>,
     /// The value as people read it (`400 KB`, `1-365 days`, `yes`).
     pub display: String,
     /// `bool`, `quantity`, `range`, `text` or `list`.
     #[serde(rename = "type")]
-    pub value_type: String,
+    pub value_type: Text<'a>,
     /// The typed value: a JSON bool, number, string or array; for ranges `[low, high]`.
     pub value: serde_json::Value,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unit: Option<String>,
+    pub unit: Option<Text<'a>>,
     /// For quantities and ranges: the dimension (`bytes`, `duration`, ...).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub dimension: Option<String>,
+    pub dimension: Option<Text<'a>>,
     /// For quantities: the amount in base units (bytes, seconds); for ranges `[low, high]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub approximate: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct FactView {
-    pub text: String,
+pub struct FactView<'a> {
+    pub text: Text<'a>,
     /// `None` when the node's own sources back it.
     pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct RelationView {
+pub struct RelationView<'a> {
     /// Relation id (`monitors`).
-    pub relation: String,
+    pub relation: Text<'a>,
     /// How it reads from this node (`monitors` or `monitored by`).
-    pub phrase: String,
+    pub phrase: Text<'a>,
     pub direction: Direction,
     /// The node at the other end, by id.
-    pub target: String,
+    pub target: Text<'a>,
     #[serde(skip)]
-    pub other: NodeHeader,
+    pub other: NodeHeader<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
-    pub nodes: Vec<NodeHeader>,
-    pub rows: Vec<CompareRow>,
+pub struct Comparison<'a> {
+    pub nodes: Vec<NodeHeader<'a>>,
+    pub rows: Vec<CompareRow<'a>>,
     /// Edges between the compared nodes themselves (`NACL alternative-to SecurityGroup`).
-    pub between: Vec<EdgeLine>,
+    pub between: Vec<EdgeLine<'a>>,
     /// (relation phrase, target) pairs that every compared node has.
-    pub shared: Vec<LinkLine>,
+    pub shared: Vec<LinkLine<'a>>,
     /// Per node, the pairs only it has.
-    pub unique: Vec<UniqueLinks>,
+    pub unique: Vec<UniqueLinks<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct CompareRow {
-    pub property: String,
+pub struct CompareRow<'a> {
+    pub property: Text<'a>,
     /// One per compared node, in order; `None` where the node lacks the property.
-    pub values: Vec<Option<String>>,
+    pub values: Vec<Option<Text<'a>>>,
     pub differs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct LinkLine {
-    pub phrase: String,
-    pub target: String,
+pub struct LinkLine<'a> {
+    pub phrase: Text<'a>,
+    pub target: Text<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct UniqueLinks {
-    pub node: String,
-    pub links: Vec<LinkLine>,
+pub struct UniqueLinks<'a> {
+    pub node: Text<'a>,
+    pub links: Vec<LinkLine<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EdgeLine {
-    pub from: String,
-    pub relation: String,
-    pub to: String,
+pub struct EdgeLine<'a> {
+    pub from: Text<'a>,
+    pub relation: Text<'a>,
+    pub to: Text<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NodeList {
+pub struct NodeList<'a> {
     /// What the list is (`monitors Lambda`, `services where stateful = false`).
     pub title: String,
     /// Extra columns shown per node (the properties a `find` condition looked at).
     pub columns: Vec<String>,
-    pub nodes: Vec<NodeRow>,
+    pub nodes: Vec<NodeRow<'a>>,
     /// For `what`: the node asked about and the relation, so diagrams can draw the edges.
     #[serde(skip)]
-    pub anchor: Option<NodeHeader>,
+    pub anchor: Option<NodeHeader<'a>>,
     #[serde(skip)]
-    pub relation: Option<String>,
+    pub relation: Option<Text<'a>>,
     #[serde(skip)]
     pub anchor_is_source: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NodeRow {
+pub struct NodeRow<'a> {
     #[serde(flatten)]
-    pub header: NodeHeader,
-    pub summary: String,
+    pub header: NodeHeader<'a>,
+    pub summary: Text<'a>,
     /// Values for `NodeList::columns`, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<Option<String>>,
     /// The note on the edge that put the node in a `what` answer.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PathAnswer {
-    pub from: NodeHeader,
-    pub to: NodeHeader,
+pub struct PathAnswer<'a> {
+    pub from: NodeHeader<'a>,
+    pub to: NodeHeader<'a>,
     /// True when the path follows edge directions; false when it had to ignore them.
     pub directed: bool,
     /// `None` when the two nodes are not connected at all.
-    pub hops: Option<Vec<HopView>>,
+    pub hops: Option<Vec<HopView<'a>>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct HopView {
-    pub from: NodeHeader,
-    pub relation: String,
+pub struct HopView<'a> {
+    pub from: NodeHeader<'a>,
+    pub relation: Text<'a>,
     /// The phrase as read along the walk (`monitors`, or `monitored by` against the edge).
-    pub phrase: String,
-    pub to: NodeHeader,
+    pub phrase: Text<'a>,
+    pub to: NodeHeader<'a>,
     pub forward: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct Neighborhood {
-    pub center: NodeHeader,
+pub struct Neighborhood<'a> {
+    pub center: NodeHeader<'a>,
     pub depth: u32,
     /// Nodes with their distance from the center (the center itself at 0).
-    pub nodes: Vec<NeighborNode>,
-    pub edges: Vec<EdgeLine>,
+    pub nodes: Vec<NeighborNode<'a>>,
+    pub edges: Vec<EdgeLine<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct NeighborNode {
+pub struct NeighborNode<'a> {
     #[serde(flatten)]
-    pub header: NodeHeader,
+    pub header: NodeHeader<'a>,
     pub distance: usize,
 }
 
@@ -314,13 +324,13 @@ pub struct HelpText {
 
 /// Nodes and edges to draw, deduplicated, in first-seen order.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Subgraph {
-    pub nodes: Vec<NodeHeader>,
+pub struct Subgraph<'a> {
+    pub nodes: Vec<NodeHeader<'a>>,
     pub edges: Vec<(String, String, String)>,
 }
 
-impl Subgraph {
-    fn node(&mut self, n: &NodeHeader) {
+impl<'a> Subgraph<'a> {
+    fn node(&mut self, n: &NodeHeader<'a>) {
         if !self.nodes.iter().any(|m| m.id == n.id) {
             self.nodes.push(n.clone());
         }

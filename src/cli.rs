@@ -274,13 +274,13 @@ fn repl(
 }
 
 /// The outcome of one query, before printing.
-pub enum Outcome {
-    Answer(Answer),
+pub enum Outcome<'g> {
+    Answer(Answer<'g>),
     Syntax(SyntaxError),
     Eval(EvalError),
 }
 
-impl Outcome {
+impl Outcome<'_> {
     pub fn exit_code(&self) -> u8 {
         match self {
             Outcome::Answer(a) if a.is_empty() => exit::NOT_FOUND,
@@ -318,7 +318,7 @@ impl Outcome {
 }
 
 /// Parses and evaluates one query.
-pub fn answer(graph: &KnowledgeGraph, text: &str) -> Outcome {
+pub fn answer<'g>(graph: &'g KnowledgeGraph, text: &str) -> Outcome<'g> {
     match query::parse(text) {
         Err(e) => Outcome::Syntax(e),
         Ok(q) => match query::eval(graph, &q) {

@@ -19,6 +19,7 @@ use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
 use crate::names::{self, Index, compact_key, lookup_key};
 use crate::snapshot;
+use crate::value::{Dimension, Value};
 
 /// An opaque handle on a node of one [`KnowledgeGraph`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,6 +90,65 @@ pub struct KnowledgeGraph {
     /// name no relation, and a start should not pay for it.
     phrases: OnceLock<HashMap<String, (usize, bool)>>,
     report: Report,
+    /// Built on the first `find` that compares a quantity, so a one-shot start that asks
+    /// something else does not pay for it.
+    quantities: OnceLock<QuantityIndex>,
+}
+
+/// Property name and dimension → the nodes whose property is a quantity or range of that
+/// dimension, sorted by value, so `find where max_size >= 9000 MB` is a range lookup
+/// instead of a scan of every node's property list.
+#[derive(Debug, Default)]
+struct QuantityIndex {
+    by_name: HashMap<(String, Dimension), SortedValues>,
+}
+
+/// The same entries twice: by the top of their value (a quantity's base value, a range's
+/// high end), which decides `>`/`>=`, and by the bottom, which decides `<`/`<=`.
+#[derive(Debug, Default)]
+struct SortedValues {
+    by_high: Vec<(f64, NodeKey)>,
+    by_low: Vec<(f64, NodeKey)>,
+}
+
+/// Which side of a value `quantity_candidates` looks on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Above { inclusive: bool },
+    Below { inclusive: bool },
+}
+
+impl QuantityIndex {
+    fn build(g: &KnowledgeGraph) -> Self {
+        let mut index = QuantityIndex::default();
+        for (key, n) in g.nodes() {
+            for (i, p) in n.properties.iter().enumerate() {
+                // `Node::property` answers with the first property of a name; a later
+                // duplicate must not be found here either.
+                if n.properties[..i].iter().any(|q| q.name == p.name) {
+                    continue;
+                }
+                let (dim, low, high) = match &p.value {
+                    Value::Quantity(q) => (q.unit.dimension, q.base(), q.base()),
+                    Value::Range(r) => (r.unit.dimension, r.base_low(), r.base_high()),
+                    _ => continue,
+                };
+                // NaN compares as neither above nor below anything, and would break the
+                // sorted order the lookup relies on.
+                if low.is_nan() || high.is_nan() {
+                    continue;
+                }
+                let e = index.by_name.entry((p.name.clone(), dim)).or_default();
+                e.by_high.push((high, key));
+                e.by_low.push((low, key));
+            }
+        }
+        for e in index.by_name.values_mut() {
+            e.by_high.sort_by(|a, b| a.0.total_cmp(&b.0));
+            e.by_low.sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+        index
+    }
 }
 
 /// Where the nodes are.
@@ -232,6 +292,7 @@ impl KnowledgeGraph {
             compact,
             phrases: OnceLock::new(),
             report,
+            quantities: OnceLock::new(),
         }
     }
 
@@ -384,35 +445,83 @@ impl KnowledgeGraph {
         out
     }
 
+    /// Nodes whose property `name` is a quantity or range of dimension `dim` with some
+    /// value above (or below) `value` in base units, in node order. Every node for which a
+    /// `>`, `>=`, `<` or `<=` comparison of that property holds is among them; the caller
+    /// still tests each one, so the index only has to narrow the scan, never decide.
+    pub fn quantity_candidates(
+        &self,
+        name: &str,
+        dim: Dimension,
+        value: f64,
+        bound: Bound,
+    ) -> Vec<NodeKey> {
+        let index = self.quantities.get_or_init(|| QuantityIndex::build(self));
+        let Some(e) = index.by_name.get(&(name.to_string(), dim)) else {
+            return Vec::new();
+        };
+        let mut keys: Vec<NodeKey> = match bound {
+            Bound::Above { inclusive } => {
+                let start = e
+                    .by_high
+                    .partition_point(|(h, _)| if inclusive { *h < value } else { *h <= value });
+                e.by_high[start..].iter().map(|(_, k)| *k).collect()
+            }
+            Bound::Below { inclusive } => {
+                let end = e
+                    .by_low
+                    .partition_point(|(l, _)| if inclusive { *l <= value } else { *l < value });
+                e.by_low[..end].iter().map(|(_, k)| *k).collect()
+            }
+        };
+        keys.sort_unstable();
+        keys
+    }
+
     /// Shortest chain of edges from `from` to `to`, ignoring direction; among chains of
     /// that length, one that follows edge directions when there is one. `None` when they
     /// are not connected.
     ///
     /// Preferring any directed chain regardless of length would answer `path Subnet NACL`
     /// with a seven-hop detour through IAM instead of "Subnet protected by NACL".
+    ///
+    /// The lengths come from searches that grow from both ends, which on a large graph
+    /// touch far fewer nodes than one search from `from`. Which of several equally short
+    /// chains is answered is still the one a plain breadth-first search from `from` finds
+    /// first (`bfs_path`), because that search is rerun over only the nodes that lie on a
+    /// shortest chain, and on those it visits in the same order.
     pub fn shortest_path(&self, from: NodeKey, to: NodeKey) -> Option<Vec<Hop<'_>>> {
-        let any = self.bfs_path(from, to, false)?;
-        match self.bfs_path(from, to, true) {
-            Some(directed) if directed.len() <= any.len() => Some(directed),
-            _ => Some(any),
-        }
-    }
-
-    fn bfs_path(&self, from: NodeKey, to: NodeKey, directed: bool) -> Option<Vec<Hop<'_>>> {
         if from == to {
             return Some(Vec::new());
         }
-        // Indexed by node rather than hashed: on a million-edge graph the search touches
-        // most nodes, and the hashing was most of its time (docs/performance.md).
-        let mut prev: Vec<Option<Hop<'_>>> = vec![None; self.graph.node_bound()];
+        let (len, on_any) = self.chain_nodes(from.index(), to.index(), false, usize::MAX)?;
+        // A directed chain can only be as short as the undirected one or longer, and only
+        // one as short is preferred, so its search stops at that length.
+        if let Some((_, on_directed)) = self.chain_nodes(from.index(), to.index(), true, len) {
+            return self.bfs_path(from, to, true, &on_directed);
+        }
+        self.bfs_path(from, to, false, &on_any)
+    }
+
+    /// Breadth-first search from `from` to `to` through the nodes marked in `on`; the
+    /// first chain it reaches `to` by, as a search through the whole graph would find it.
+    fn bfs_path(
+        &self,
+        from: NodeKey,
+        to: NodeKey,
+        directed: bool,
+        on: &[bool],
+    ) -> Option<Vec<Hop<'_>>> {
+        // Hashed rather than indexed by node: only the few marked nodes get an entry.
+        let mut prev: HashMap<NodeIndex, Hop<'_>> = HashMap::new();
         let mut queue = VecDeque::from([from.index()]);
         let start = from.index();
         while let Some(n) = queue.pop_front() {
             for (next, hop, _) in self.steps(n, directed) {
-                if next == start || prev[next.index()].is_some() {
+                if next == start || !on[next.index()] || prev.contains_key(&next) {
                     continue;
                 }
-                prev[next.index()] = Some(hop);
+                prev.insert(next, hop);
                 if next == to.index() {
                     let mut path = vec![hop];
                     let mut cur = if hop.forward {
@@ -421,7 +530,7 @@ impl KnowledgeGraph {
                         hop.edge.to
                     };
                     while cur != from {
-                        let h = prev[cur.0 as usize]?;
+                        let h = *prev.get(&cur.index())?;
                         cur = if h.forward { h.edge.from } else { h.edge.to };
                         path.push(h);
                     }
@@ -432,6 +541,129 @@ impl KnowledgeGraph {
             }
         }
         None
+    }
+
+    /// The nodes one step from `n`, walking edges forwards (`ahead`) or backwards; with
+    /// `directed`, only along edge directions (both ways for symmetric relations).
+    fn adjacent(
+        &self,
+        n: NodeIndex,
+        directed: bool,
+        ahead: bool,
+    ) -> impl Iterator<Item = NodeIndex> + '_ {
+        let (along, against) = if ahead {
+            (PgDirection::Outgoing, PgDirection::Incoming)
+        } else {
+            (PgDirection::Incoming, PgDirection::Outgoing)
+        };
+        let first = self
+            .graph
+            .edges_directed(n, along)
+            .map(move |e| if ahead { e.target() } else { e.source() });
+        let second = self
+            .graph
+            .edges_directed(n, against)
+            .filter(move |e| !directed || self.relations[e.weight().relation].symmetric)
+            .map(move |e| if ahead { e.source() } else { e.target() });
+        first.chain(second)
+    }
+
+    /// The length of the shortest chain from `from` to `to` (at most `limit`), and a mark
+    /// on every node that lies on some chain of that length. Grows a search from each
+    /// end, a whole layer at a time, always the end whose frontier is smaller.
+    fn chain_nodes(
+        &self,
+        from: NodeIndex,
+        to: NodeIndex,
+        directed: bool,
+        limit: usize,
+    ) -> Option<(usize, Vec<bool>)> {
+        const UNSEEN: u32 = u32::MAX;
+        let bound = self.graph.node_bound();
+        let mut dist_from = vec![UNSEEN; bound];
+        let mut dist_to = vec![UNSEEN; bound];
+        dist_from[from.index()] = 0;
+        dist_to[to.index()] = 0;
+        let mut layers_from: Vec<Vec<NodeIndex>> = vec![vec![from]];
+        let mut layers_to: Vec<Vec<NodeIndex>> = vec![vec![to]];
+        // Which end met the other: the balls around both ends are complete and disjoint
+        // up to their last layers, so a chain through a newly reached node is as short as
+        // any can be, `a + b + 1`.
+        let from_side = loop {
+            let (a, b) = (layers_from.len() - 1, layers_to.len() - 1);
+            if a + b >= limit {
+                return None;
+            }
+            let grow_from = layers_from[a].len() <= layers_to[b].len();
+            let (layers, mine, other) = if grow_from {
+                (&mut layers_from, &mut dist_from, &dist_to)
+            } else {
+                (&mut layers_to, &mut dist_to, &dist_from)
+            };
+            let r = layers.len() - 1;
+            let mut next = Vec::new();
+            let mut met = false;
+            'grow: for &u in &layers[r] {
+                for w in self.adjacent(u, directed, grow_from) {
+                    if other[w.index()] != UNSEEN {
+                        met = true;
+                        break 'grow;
+                    }
+                    if mine[w.index()] == UNSEEN {
+                        mine[w.index()] = r as u32 + 1;
+                        next.push(w);
+                    }
+                }
+            }
+            if met {
+                break grow_from;
+            }
+            if next.is_empty() {
+                return None;
+            }
+            layers.push(next);
+        };
+        let (a, b) = (layers_from.len() - 1, layers_to.len() - 1);
+        let mut on = vec![false; bound];
+        // The edges where chains cross from one ball into the other.
+        let (frontier, other, other_layer) = if from_side {
+            (&layers_from[a], &dist_to, b as u32)
+        } else {
+            (&layers_to[b], &dist_from, a as u32)
+        };
+        for &u in frontier {
+            for w in self.adjacent(u, directed, from_side) {
+                if other[w.index()] == other_layer {
+                    on[u.index()] = true;
+                    on[w.index()] = true;
+                }
+            }
+        }
+        // Back from there to each end, one layer at a time: a neighbour one layer nearer
+        // the end of a node on a shortest chain is on a shortest chain too.
+        for k in (1..=a).rev() {
+            for &v in &layers_from[k] {
+                if on[v.index()] {
+                    for u in self.adjacent(v, directed, false) {
+                        if dist_from[u.index()] == k as u32 - 1 {
+                            on[u.index()] = true;
+                        }
+                    }
+                }
+            }
+        }
+        for k in (1..=b).rev() {
+            for &v in &layers_to[k] {
+                if on[v.index()] {
+                    for w in self.adjacent(v, directed, true) {
+                        if dist_to[w.index()] == k as u32 - 1 {
+                            on[w.index()] = true;
+                        }
+                    }
+                }
+            }
+        }
+        Some((a + b + 1, on))
     }
 
     /// The nodes reachable from `n` in one step, with the hop that reaches them.
@@ -480,14 +712,15 @@ impl KnowledgeGraph {
     ) -> (Vec<(NodeKey, usize)>, Vec<EdgeView<'_>>) {
         let allowed = |r: &RelationDef| via.is_none_or(|v| v.iter().any(|x| x.id == r.id));
         // Distances and walked edges indexed by position, not hashed, as in `bfs_path`.
-        let mut dist: Vec<Option<usize>> = vec![None; self.graph.node_bound()];
-        dist[center.index().index()] = Some(0);
+        const UNSEEN: usize = usize::MAX;
+        let mut dist: Vec<usize> = vec![UNSEEN; self.graph.node_bound()];
+        dist[center.index().index()] = 0;
         let mut order = vec![(center, 0)];
         let mut edges = Vec::new();
         let mut seen_edges = vec![false; self.graph.edge_bound()];
         let mut queue = VecDeque::from([center.index()]);
         while let Some(n) = queue.pop_front() {
-            let Some(d) = dist[n.index()] else { continue };
+            let d = dist[n.index()];
             if d >= depth {
                 continue;
             }
@@ -498,13 +731,98 @@ impl KnowledgeGraph {
                 seen_edges[id.index()] = true;
                 // An edge to a node already found still belongs to the picture, once.
                 edges.push(hop.edge);
-                if dist[next.index()].is_none() {
-                    dist[next.index()] = Some(d + 1);
+                if dist[next.index()] == UNSEEN {
+                    dist[next.index()] = d + 1;
                     order.push((NodeKey::of(next), d + 1));
                     queue.push_back(next);
                 }
             }
         }
         (order, edges)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The search `shortest_path` replaced: a whole breadth-first search from `from`,
+    /// undirected, then directed, preferring the directed chain when it is no longer.
+    fn reference_path(g: &KnowledgeGraph, from: NodeKey, to: NodeKey) -> Option<Vec<Hop<'_>>> {
+        let bfs = |directed: bool| -> Option<Vec<Hop<'_>>> {
+            if from == to {
+                return Some(Vec::new());
+            }
+            let mut prev: Vec<Option<Hop<'_>>> = vec![None; g.graph.node_bound()];
+            let mut queue = VecDeque::from([from.index()]);
+            while let Some(n) = queue.pop_front() {
+                for (next, hop, _) in g.steps(n, directed) {
+                    if next == from.index() || prev[next.index()].is_some() {
+                        continue;
+                    }
+                    prev[next.index()] = Some(hop);
+                    if next == to.index() {
+                        let mut path = vec![hop];
+                        let mut cur = if hop.forward {
+                            hop.edge.from
+                        } else {
+                            hop.edge.to
+                        };
+                        while cur != from {
+                            let h = prev[cur.0 as usize]?;
+                            cur = if h.forward { h.edge.from } else { h.edge.to };
+                            path.push(h);
+                        }
+                        path.reverse();
+                        return Some(path);
+                    }
+                    queue.push_back(next);
+                }
+            }
+            None
+        };
+        let any = bfs(false)?;
+        match bfs(true) {
+            Some(directed) if directed.len() <= any.len() => Some(directed),
+            _ => Some(any),
+        }
+    }
+
+    fn same(a: &Option<Vec<Hop<'_>>>, b: &Option<Vec<Hop<'_>>>) -> bool {
+        let key = |p: &Option<Vec<Hop<'_>>>| {
+            p.as_ref().map(|hs| {
+                hs.iter()
+                    .map(|h| {
+                        (
+                            h.edge.from,
+                            h.edge.to,
+                            h.edge.relation.id.clone(),
+                            h.forward,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        key(a) == key(b)
+    }
+
+    #[test]
+    fn two_ended_search_answers_the_chain_a_plain_search_finds() {
+        let g = KnowledgeGraph::builtin().unwrap();
+        let keys: Vec<NodeKey> = g.nodes().map(|(k, _)| k).collect();
+        let mut compared = 0;
+        for &a in keys.iter().step_by(5) {
+            for &b in keys.iter().skip(2).step_by(7) {
+                let (new, old) = (g.shortest_path(a, b), reference_path(&g, a, b));
+                assert!(
+                    same(&new, &old),
+                    "{} → {}: {new:?} vs {old:?}",
+                    g.node(a).id,
+                    g.node(b).id
+                );
+                compared += usize::from(old.is_some());
+            }
+        }
+        assert!(compared > 1000, "only {compared} connected pairs");
     }
 }

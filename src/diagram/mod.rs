@@ -362,22 +362,19 @@ impl Diagram {
         relations: &[RelationDef],
     ) -> Result<Diagram, DiagramError> {
         let (title, focus): (String, Vec<&str>) = match answer {
-            Answer::Describe(d) => (d.header.name.clone(), vec![&d.header.id]),
+            Answer::Describe(d) => (d.header.name.to_string(), vec![&d.header.id]),
             Answer::Compare(c) => (
                 format!(
                     "compare {}",
                     c.nodes
                         .iter()
-                        .map(|n| n.id.as_str())
+                        .map(|n| &*n.id)
                         .collect::<Vec<_>>()
                         .join(" vs ")
                 ),
                 Vec::new(),
             ),
-            Answer::Nodes(l) => (
-                l.title.clone(),
-                l.anchor.iter().map(|a| a.id.as_str()).collect(),
-            ),
+            Answer::Nodes(l) => (l.title.clone(), l.anchor.iter().map(|a| &*a.id).collect()),
             Answer::Path(p) => (
                 format!("path {} → {}", p.from.id, p.to.id),
                 vec![&p.from.id, &p.to.id],
@@ -413,10 +410,10 @@ impl Diagram {
         let nodes: Vec<NodeHeader> = graph
             .nodes()
             .map(|(_, n)| NodeHeader {
-                id: n.id.clone(),
-                name: n.name.clone(),
-                kind: n.kind.to_string(),
-                category: n.category.clone(),
+                id: n.id.as_str().into(),
+                name: n.name.as_str().into(),
+                kind: n.kind.as_str().into(),
+                category: n.category.as_str().into(),
             })
             .collect();
         let edges = graph
@@ -454,19 +451,19 @@ impl Diagram {
         };
         for n in &sub.nodes {
             let detail = if n.name == n.id {
-                n.kind.clone()
+                n.kind.to_string()
             } else {
                 format!("{} · {}", n.id, n.kind)
             };
             d.nodes.push(DiagramNode {
-                id: n.id.clone(),
-                label: n.name.clone(),
+                id: n.id.to_string(),
+                label: n.name.to_string(),
                 detail: Some(detail),
-                reference: Some(n.id.clone()),
-                kind: Some(n.kind.clone()),
-                category: Some(n.category.clone()).filter(|c| !c.is_empty()),
+                reference: Some(n.id.to_string()),
+                kind: Some(n.kind.to_string()),
+                category: Some(n.category.to_string()).filter(|c| !c.is_empty()),
                 external: false,
-                focus: focus.contains(&n.id.as_str()),
+                focus: focus.contains(&&*n.id),
                 group: None,
             });
         }
@@ -682,17 +679,17 @@ pub fn wrap(s: &str, width: usize) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn header(id: &str, cat: &str) -> NodeHeader {
+    fn header(id: &str, cat: &str) -> NodeHeader<'static> {
         NodeHeader {
-            id: id.into(),
-            name: format!("{id} name"),
+            id: id.to_string().into(),
+            name: format!("{id} name").into(),
             kind: "component".into(),
-            category: cat.into(),
+            category: cat.to_string().into(),
         }
     }
 
-    fn sub(edges: &[(&str, &str, &str)]) -> Subgraph {
-        let mut nodes: Vec<NodeHeader> = Vec::new();
+    fn sub(edges: &[(&str, &str, &str)]) -> Subgraph<'static> {
+        let mut nodes: Vec<NodeHeader<'static>> = Vec::new();
         for (a, _, b) in edges {
             for id in [a, b] {
                 if !nodes.iter().any(|n| n.id == *id) {

@@ -5,11 +5,12 @@
 //! vocabulary is data (`graph/relations.yaml`), and a parser that knew it could not be
 //! tested or reused on another knowledge directory.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ast::*;
 use crate::answer::*;
-use crate::graph::{Direction, KnowledgeGraph, Link, NodeKey};
+use crate::graph::{Bound, Direction, KnowledgeGraph, Link, NodeKey};
 use crate::model::{Kind, Node, Property, Source};
 use crate::value::{Value, compare_quantities};
 
@@ -78,7 +79,7 @@ impl EvalError {
 }
 
 /// Evaluates one query against the graph.
-pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
+pub fn eval<'g>(g: &'g KnowledgeGraph, q: &Query) -> Result<Answer<'g>, EvalError> {
     match &q.kind {
         QueryKind::Describe(n) => Ok(Answer::Describe(describe(g, resolve(g, n)?))),
         QueryKind::Compare(names) => {
@@ -155,10 +156,10 @@ pub fn eval(g: &KnowledgeGraph, q: &Query) -> Result<Answer, EvalError> {
                 edges: edges
                     .into_iter()
                     .map(|e| EdgeLine {
-                        from: g.node(e.from).id.clone(),
-                        relation: e.relation.id.clone(),
-                        to: g.node(e.to).id.clone(),
-                        note: e.note.map(str::to_string),
+                        from: Cow::Borrowed(&g.node(e.from).id),
+                        relation: Cow::Borrowed(&e.relation.id),
+                        to: Cow::Borrowed(&g.node(e.to).id),
+                        note: e.note.map(Cow::Borrowed),
                     })
                     .collect(),
             }))
@@ -197,32 +198,32 @@ fn relation_of<'g>(
         })
 }
 
-pub(crate) fn header(n: &Node) -> NodeHeader {
+pub(crate) fn header(n: &Node) -> NodeHeader<'_> {
     NodeHeader {
-        id: n.id.clone(),
-        name: n.name.clone(),
-        kind: n.kind.to_string(),
-        category: n.category.clone(),
+        id: Cow::Borrowed(&n.id),
+        name: Cow::Borrowed(&n.name),
+        kind: Cow::Borrowed(n.kind.as_str()),
+        category: Cow::Borrowed(&n.category),
     }
 }
 
-fn row(n: &Node) -> NodeRow {
+fn row(n: &Node) -> NodeRow<'_> {
     NodeRow {
         header: header(n),
-        summary: n.summary.clone(),
+        summary: Cow::Borrowed(&n.summary),
         values: Vec::new(),
         note: None,
     }
 }
 
-fn phrase_of(l: &Link) -> String {
+fn phrase_of<'g>(l: &Link<'g>) -> Text<'g> {
     match l.direction {
-        Direction::Outgoing => l.relation.id.clone(),
-        Direction::Incoming => l.relation.inverse.clone(),
+        Direction::Outgoing => Cow::Borrowed(&l.relation.id),
+        Direction::Incoming => Cow::Borrowed(&l.relation.inverse),
     }
 }
 
-pub(crate) fn property_view(p: &Property) -> PropertyView {
+pub(crate) fn property_view(p: &Property) -> PropertyView<'_> {
     use serde_json::json;
     let (value, unit, dimension, base, approximate) = match &p.value {
         Value::Bool(b) => (json!(b), None, None, None, false),
@@ -230,69 +231,62 @@ pub(crate) fn property_view(p: &Property) -> PropertyView {
         Value::List(l) => (json!(l), None, None, None, false),
         Value::Quantity(q) => (
             json!(q.amount),
-            Some(q.unit.symbol.clone()).filter(|s| !s.is_empty()),
-            Some(q.unit.dimension.as_str().to_string()),
+            Some(Cow::Borrowed(q.unit.symbol.as_str())).filter(|s| !s.is_empty()),
+            Some(Cow::Borrowed(q.unit.dimension.as_str())),
             Some(json!(q.base())),
             q.approx,
         ),
         Value::Range(r) => (
             json!([r.low, r.high]),
-            Some(r.unit.symbol.clone()).filter(|s| !s.is_empty()),
-            Some(r.unit.dimension.as_str().to_string()),
+            Some(Cow::Borrowed(r.unit.symbol.as_str())).filter(|s| !s.is_empty()),
+            Some(Cow::Borrowed(r.unit.dimension.as_str())),
             Some(json!([r.base_low(), r.base_high()])),
             r.approx,
         ),
     };
     PropertyView {
-        name: p.name.clone(),
+        name: Cow::Borrowed(&p.name),
         display: p.value.to_string(),
-        value_type: p.value.type_name().to_string(),
+        value_type: Cow::Borrowed(p.value.type_name()),
         value,
         unit,
         dimension,
         base,
         approximate,
-        note: p.note.clone(),
+        note: p.note.as_deref().map(Cow::Borrowed),
         source: p.source.as_ref().map(Source::to_string),
     }
 }
 
-fn describe(g: &KnowledgeGraph, key: NodeKey) -> NodeDetail {
+fn describe(g: &KnowledgeGraph, key: NodeKey) -> NodeDetail<'_> {
     let n = g.node(key);
-    let mut relations: Vec<RelationView> = g
+    // Group by relation as the vocabulary orders it, outgoing before incoming. The
+    // relation's place is looked up once per link rather than at every comparison.
+    let mut relations: Vec<(bool, usize, RelationView<'_>)> = g
         .links(key)
         .iter()
-        .map(|l| RelationView {
-            relation: l.relation.id.clone(),
-            phrase: phrase_of(l),
-            direction: l.direction,
-            target: g.node(l.other).id.clone(),
-            other: header(g.node(l.other)),
-            note: l.note.map(str::to_string),
+        .map(|l| {
+            let order = g
+                .relations()
+                .iter()
+                .position(|r| r.id == l.relation.id)
+                .unwrap_or(usize::MAX);
+            let other = g.node(l.other);
+            let view = RelationView {
+                relation: Cow::Borrowed(&l.relation.id),
+                phrase: phrase_of(l),
+                direction: l.direction,
+                target: Cow::Borrowed(&other.id),
+                other: header(other),
+                note: l.note.map(Cow::Borrowed),
+            };
+            (l.direction == Direction::Incoming, order, view)
         })
         .collect();
-    // Group by relation as the vocabulary orders it, outgoing before incoming.
-    let order = |id: &str| {
-        g.relations()
-            .iter()
-            .position(|r| r.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    relations.sort_by(|a, b| {
-        (
-            a.direction == Direction::Incoming,
-            order(&a.relation),
-            &a.target,
-        )
-            .cmp(&(
-                b.direction == Direction::Incoming,
-                order(&b.relation),
-                &b.target,
-            ))
-    });
+    relations.sort_by(|a, b| (a.0, a.1, &a.2.target).cmp(&(b.0, b.1, &b.2.target)));
     NodeDetail {
         header: header(n),
-        summary: n.summary.clone(),
+        summary: Cow::Borrowed(&n.summary),
         aliases: n.aliases.clone(),
         curated: n.curated,
         properties: n.properties.iter().map(property_view).collect(),
@@ -300,28 +294,29 @@ fn describe(g: &KnowledgeGraph, key: NodeKey) -> NodeDetail {
             .facts
             .iter()
             .map(|f| FactView {
-                text: f.text.clone(),
+                text: Cow::Borrowed(&f.text),
                 source: f.source.as_ref().map(Source::to_string),
             })
             .collect(),
-        relations,
+        relations: relations.into_iter().map(|(_, _, v)| v).collect(),
         sources: n.sources.iter().map(Source::to_string).collect(),
     }
 }
 
-fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
+fn compare<'g>(g: &'g KnowledgeGraph, keys: &[NodeKey]) -> Comparison<'g> {
     let nodes: Vec<&Node> = keys.iter().map(|k| g.node(*k)).collect();
     let mut rows = Vec::new();
-    type Field = fn(&Node) -> String;
+    type Field = for<'n> fn(&'n Node) -> &'n str;
     let fixed: [(&str, Field); 3] = [
-        ("kind", |n| n.kind.to_string()),
-        ("category", |n| n.category.clone()),
-        ("summary", |n| n.summary.clone()),
+        ("kind", |n| n.kind.as_str()),
+        ("category", |n| &n.category),
+        ("summary", |n| &n.summary),
     ];
     for (name, get) in fixed {
-        let values: Vec<Option<String>> = nodes.iter().map(|n| Some(get(n))).collect();
+        let values: Vec<Option<Text<'g>>> =
+            nodes.iter().map(|n| Some(Cow::Borrowed(get(n)))).collect();
         rows.push(CompareRow {
-            property: name.to_string(),
+            property: Cow::Borrowed(name),
             differs: differs(&values),
             values,
         });
@@ -336,34 +331,37 @@ fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
         }
     }
     for name in names {
-        let values: Vec<Option<String>> = nodes
+        let values: Vec<Option<Text<'g>>> = nodes
             .iter()
-            .map(|n| n.property(name).map(|p| p.value.to_string()))
+            .map(|n| n.property(name).map(|p| Cow::Owned(p.value.to_string())))
             .collect();
         rows.push(CompareRow {
-            property: name.to_string(),
+            property: Cow::Borrowed(name),
             differs: differs(&values),
             values,
         });
     }
 
-    let mut between = Vec::new();
-    let mut link_sets: Vec<BTreeSet<LinkLine>> = Vec::new();
+    let mut between: Vec<EdgeLine<'g>> = Vec::new();
+    // Sorted, deduplicated vectors rather than `BTreeSet`s: the same order, without a
+    // tree node allocated per link.
+    let mut link_sets: Vec<Vec<LinkLine<'g>>> = Vec::with_capacity(keys.len());
     for &k in keys {
-        let mut set = BTreeSet::new();
-        for l in g.links(k) {
+        let links = g.links(k);
+        let mut set = Vec::with_capacity(links.len());
+        for l in links {
             if keys.contains(&l.other) {
                 let (from, to) = match l.direction {
                     Direction::Outgoing => (k, l.other),
                     Direction::Incoming => (l.other, k),
                 };
                 let e = EdgeLine {
-                    from: g.node(from).id.clone(),
-                    relation: l.relation.id.clone(),
-                    to: g.node(to).id.clone(),
-                    note: l.note.map(str::to_string),
+                    from: Cow::Borrowed(&g.node(from).id),
+                    relation: Cow::Borrowed(&l.relation.id),
+                    to: Cow::Borrowed(&g.node(to).id),
+                    note: l.note.map(Cow::Borrowed),
                 };
-                let dup = between.iter().any(|b: &EdgeLine| {
+                let dup = between.iter().any(|b| {
                     b.relation == e.relation
                         && ((b.from == e.from && b.to == e.to)
                             || (l.relation.symmetric && b.from == e.to && b.to == e.from))
@@ -373,29 +371,32 @@ fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
                 }
                 continue;
             }
-            set.insert(LinkLine {
+            set.push(LinkLine {
                 phrase: phrase_of(&l),
-                target: g.node(l.other).id.clone(),
+                target: Cow::Borrowed(&g.node(l.other).id),
             });
         }
+        set.sort_unstable();
+        set.dedup();
         link_sets.push(set);
     }
-    let shared: Vec<LinkLine> = match link_sets.split_first() {
+    let shared: Vec<LinkLine<'g>> = match link_sets.split_first() {
         Some((first, rest)) => first
             .iter()
-            .filter(|l| rest.iter().all(|s| s.contains(l)))
+            .filter(|l| rest.iter().all(|s| s.binary_search(l).is_ok()))
             .cloned()
             .collect(),
         None => Vec::new(),
     };
+    // `shared` is sorted (it comes from a sorted set), so membership is a binary search.
     let unique = keys
         .iter()
         .zip(&link_sets)
         .map(|(k, set)| UniqueLinks {
-            node: g.node(*k).id.clone(),
+            node: Cow::Borrowed(&g.node(*k).id),
             links: set
                 .iter()
-                .filter(|l| !shared.contains(l))
+                .filter(|l| shared.binary_search(l).is_err())
                 .cloned()
                 .collect(),
         })
@@ -409,24 +410,24 @@ fn compare(g: &KnowledgeGraph, keys: &[NodeKey]) -> Comparison {
     }
 }
 
-fn differs(values: &[Option<String>]) -> bool {
+fn differs(values: &[Option<Text<'_>>]) -> bool {
     values.windows(2).any(|w| w[0] != w[1])
 }
 
-fn what(
-    g: &KnowledgeGraph,
+fn what<'g>(
+    g: &'g KnowledgeGraph,
     key: NodeKey,
-    rel: &crate::model::RelationDef,
+    rel: &'g crate::model::RelationDef,
     want: Direction,
     phrase: &str,
-) -> NodeList {
+) -> NodeList<'g> {
     let me = g.node(key);
     let mut nodes: Vec<NodeRow> = g
         .links(key)
         .into_iter()
         .filter(|l| l.relation.id == rel.id && (rel.symmetric || l.direction == want))
         .map(|l| NodeRow {
-            note: l.note.map(str::to_string),
+            note: l.note.map(Cow::Borrowed),
             ..row(g.node(l.other))
         })
         .collect();
@@ -441,12 +442,12 @@ fn what(
         columns: Vec::new(),
         nodes,
         anchor: Some(header(me)),
-        relation: Some(rel.id.clone()),
+        relation: Some(Cow::Borrowed(&rel.id)),
         anchor_is_source: want == Direction::Outgoing,
     }
 }
 
-fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
+fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer<'_> {
     let hops = g.shortest_path(a, b);
     let directed = hops
         .as_ref()
@@ -465,12 +466,12 @@ fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
                     };
                     HopView {
                         from: header(g.node(from)),
-                        relation: h.edge.relation.id.clone(),
-                        phrase: if h.forward || h.edge.relation.symmetric {
-                            h.edge.relation.id.clone()
+                        relation: Cow::Borrowed(&h.edge.relation.id),
+                        phrase: Cow::Borrowed(if h.forward || h.edge.relation.symmetric {
+                            &h.edge.relation.id
                         } else {
-                            h.edge.relation.inverse.clone()
-                        },
+                            &h.edge.relation.inverse
+                        }),
                         to: header(g.node(to)),
                         forward: h.forward,
                     }
@@ -480,21 +481,80 @@ fn path(g: &KnowledgeGraph, a: NodeKey, b: NodeKey) -> PathAnswer {
     }
 }
 
+/// Nodes that include every node for which `c` holds, in node order, when an index can
+/// tell; `None` when every node has to be tested.
+fn candidates(g: &KnowledgeGraph, c: &Cond) -> Option<Vec<NodeKey>> {
+    match c {
+        Cond::Group(c, _) => candidates(g, c),
+        // Both sides must hold, so either side's candidates will do; the fewer the better.
+        Cond::And(a, b) => match (candidates(g, a), candidates(g, b)) {
+            (Some(x), Some(y)) => Some(if x.len() <= y.len() { x } else { y }),
+            (x, y) => x.or(y),
+        },
+        Cond::Or(a, b) => {
+            let (mut x, y) = (candidates(g, a)?, candidates(g, b)?);
+            x.extend(y);
+            x.sort_unstable();
+            x.dedup();
+            Some(x)
+        }
+        Cond::Compare {
+            field,
+            op,
+            value:
+                Literal {
+                    value: LiteralValue::Number(Value::Quantity(x)),
+                    ..
+                },
+        } => {
+            let name = lowercase(&field.text);
+            if FIELDS.contains(&name.as_ref()) {
+                return None;
+            }
+            let bound = match op {
+                Op::Gt => Bound::Above { inclusive: false },
+                Op::Ge => Bound::Above { inclusive: true },
+                Op::Lt => Bound::Below { inclusive: false },
+                Op::Le => Bound::Below { inclusive: true },
+                _ => return None,
+            };
+            Some(g.quantity_candidates(&name, x.unit.dimension, x.base(), bound))
+        }
+        // `not` holds where its operand fails, which the index does not list.
+        Cond::Not(..) | Cond::Truthy(_) | Cond::Compare { .. } => None,
+    }
+}
+
+/// Lowercase, without allocating for ASCII names that already are (nearly all of them).
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        Cow::Owned(s.to_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Node fields that `find` can test besides properties.
 pub const FIELDS: &[&str] = &["id", "name", "kind", "category", "summary", "alias"];
 
-fn find(
-    g: &KnowledgeGraph,
+fn find<'g>(
+    g: &'g KnowledgeGraph,
     kind: Option<Kind>,
     filter: Option<&Cond>,
     q: &Query,
-) -> Result<Answer, EvalError> {
+) -> Result<Answer<'g>, EvalError> {
     let mut columns: Vec<String> = Vec::new();
     if let Some(c) = filter {
         check_cond(g, c, &mut columns)?;
     }
     let mut nodes = Vec::new();
-    for (_, n) in g.nodes() {
+    // The index narrows the nodes to test; each is still tested with the whole
+    // condition, so the answer is the scan's answer, in node order.
+    let candidates: Box<dyn Iterator<Item = &Node>> = match filter.and_then(|c| candidates(g, c)) {
+        Some(keys) => Box::new(keys.into_iter().map(|k| g.node(k))),
+        None => Box::new(g.nodes().map(|(_, n)| n)),
+    };
+    for n in candidates {
         if kind.is_some_and(|k| n.kind != k) {
             continue;
         }
@@ -599,15 +659,15 @@ fn test(n: &Node, c: &Cond) -> Result<Option<bool>, EvalError> {
         },
         Cond::Not(c, _) => test(n, c)?.map(|b| !b),
         Cond::Group(c, _) => test(n, c)?,
-        Cond::Truthy(f) => match n.property(&f.text.to_lowercase()).map(|p| &p.value) {
+        Cond::Truthy(f) => match n.property(&lowercase(&f.text)).map(|p| &p.value) {
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => Some(true),
             None => None,
         },
         Cond::Compare { field, op, value } => {
-            let name = field.text.to_lowercase();
-            if FIELDS.contains(&name.as_str()) {
-                let texts: Vec<String> = match name.as_str() {
+            let name = lowercase(&field.text);
+            if FIELDS.contains(&name.as_ref()) {
+                let texts: Vec<String> = match name.as_ref() {
                     "alias" => n.aliases.clone(),
                     _ => field_text(n, &name).into_iter().collect(),
                 };
@@ -706,7 +766,7 @@ fn compare_value(v: &Value, op: Op, lit: &Literal) -> Result<Option<bool>, EvalE
     })
 }
 
-fn list(g: &KnowledgeGraph, target: ListTarget) -> Answer {
+fn list(g: &KnowledgeGraph, target: ListTarget) -> Answer<'_> {
     let node_list = |title: &str, pred: &dyn Fn(&Node) -> bool| {
         let mut nodes: Vec<NodeRow> = g
             .nodes()
@@ -768,7 +828,7 @@ fn list(g: &KnowledgeGraph, target: ListTarget) -> Answer {
     }
 }
 
-fn counts(title: &str, items: impl Iterator<Item = (String, Option<String>)>) -> Answer {
+fn counts(title: &str, items: impl Iterator<Item = (String, Option<String>)>) -> Answer<'static> {
     let mut map: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
     for (name, detail) in items {
         let e = map.entry(name).or_default();
@@ -825,6 +885,113 @@ mod tests {
 
     fn val(s: &str) -> Value {
         crate::value::parse_quantity(s).unwrap().unwrap()
+    }
+
+    /// Nodes whose `size` is a quantity, a range, text, a bool, or missing, in several
+    /// units and dimensions, some with a second `size` property that must be ignored.
+    fn synthetic_graph() -> KnowledgeGraph {
+        use std::fmt::Write;
+        let relations = crate::graph::embedded::FILES
+            .iter()
+            .find(|(name, _)| *name == "relations.yaml")
+            .map(|(_, text)| *text)
+            .expect("graph/relations.yaml is embedded");
+        let units = ["KB", "MB", "GB", "ms", "s", "days", "%"];
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut text = String::from("category: storage\nnodes:\n");
+        for i in 0..400 {
+            let kind = ["service", "feature", "component"][i % 3];
+            let unit = units[next(units.len() as u64) as usize];
+            let (a, b) = (1 + next(2000), next(2000));
+            let size = match next(8) {
+                0 => format!("{a}-{} {unit}", a + b),
+                1 => "\"unknown\"".to_string(),
+                2 => "true".to_string(),
+                3 => String::new(),
+                _ => format!("{a} {unit}"),
+            };
+            write!(
+                text,
+                "  - id: N{i}\n    name: Node {i}\n    kind: {kind}\n    summary: Node number {i}.\n    sources: [notes]\n"
+            )
+            .unwrap();
+            if !size.is_empty() {
+                write!(
+                    text,
+                    "    properties:\n      size: {size}\n      other: {b} MB\n"
+                )
+                .unwrap();
+            }
+        }
+        let files = [
+            crate::load::SourceFile {
+                name: "graph/relations.yaml".into(),
+                text: relations.into(),
+            },
+            crate::load::SourceFile {
+                name: "graph/services/synthetic.yaml".into(),
+                text: text.into(),
+            },
+        ];
+        KnowledgeGraph::from_knowledge(crate::load::load_files(&files, Vec::new()).unwrap())
+    }
+
+    #[test]
+    fn indexed_find_answers_what_a_scan_does() {
+        let g = synthetic_graph();
+        let conditions = [
+            ("size >= 500 MB", true),
+            ("size > 1 GB", true),
+            ("size < 300 KB", true),
+            ("size <= 1000 KB", true),
+            ("size >= 2 days", true),
+            ("size > 50 %", true),
+            ("SIZE >= 1000 ms", true),
+            ("size >= 1 TB", true),
+            ("size >= 500 MB and not other > 1 GB", true),
+            ("not other > 1 GB and size < 500 KB", true),
+            ("(size > 1 GB) and other < 100 MB", true),
+            ("size > 1 GB or size < 2 KB", true),
+            ("size > 1 GB or other < 2 MB", true),
+            ("size > 1 GB or size", false),
+            ("not size > 1 GB", false),
+            ("size = 1000 KB", false),
+        ];
+        let (mut indexed, mut answered) = (0, 0);
+        for (kind, kind_filter) in [("", None), ("services ", Some(Kind::Service))] {
+            for (cond, uses_index) in conditions {
+                let q = parse(&format!("find {kind}where {cond}")).unwrap();
+                let QueryKind::Find {
+                    filter: Some(c), ..
+                } = &q.kind
+                else {
+                    panic!("{cond}")
+                };
+                assert_eq!(candidates(&g, c).is_some(), uses_index, "{cond}");
+                indexed += usize::from(uses_index);
+                let scanned: Vec<&str> = g
+                    .nodes()
+                    .filter(|(_, n)| kind_filter.is_none_or(|k| n.kind == k))
+                    .filter(|(_, n)| test(n, c) == Ok(Some(true)))
+                    .map(|(_, n)| n.id.as_str())
+                    .collect();
+                let Ok(Answer::Nodes(list)) = eval(&g, &q) else {
+                    panic!("{cond}")
+                };
+                let found: Vec<&str> = list.nodes.iter().map(|r| &*r.header.id).collect();
+                assert_eq!(found, scanned, "find {kind}where {cond}");
+                answered += usize::from(!scanned.is_empty());
+            }
+        }
+        assert!(indexed > 20);
+        // Empty answers would agree trivially; nearly every condition must find nodes.
+        assert!(answered >= 28, "only {answered} conditions found nodes");
     }
 
     #[test]

@@ -83,11 +83,15 @@ pub fn render(answer: &Answer) -> String {
                     &mut out,
                     &["property", "value", "note"],
                     d.properties.iter().map(|p| {
-                        let mut note = p.note.clone().unwrap_or_default();
+                        let mut note = p.note.as_deref().unwrap_or_default().to_string();
                         if let Some(s) = &p.source {
                             write!(note, " [{s}]").ok();
                         }
-                        vec![p.name.clone(), p.display.clone(), note.trim().to_string()]
+                        vec![
+                            p.name.to_string(),
+                            p.display.clone(),
+                            note.trim().to_string(),
+                        ]
                     }),
                 );
             }
@@ -108,12 +112,12 @@ pub fn render(answer: &Answer) -> String {
                     &["relation", "direction", "node"],
                     d.relations.iter().map(|r| {
                         vec![
-                            r.phrase.clone(),
+                            r.phrase.to_string(),
                             match r.direction {
                                 Direction::Outgoing => "outgoing".into(),
                                 Direction::Incoming => "incoming".into(),
                             },
-                            r.target.clone(),
+                            r.target.to_string(),
                         ]
                     }),
                 );
@@ -127,7 +131,7 @@ pub fn render(answer: &Answer) -> String {
             }
         }
         Answer::Compare(c) => {
-            let ids: Vec<&str> = c.nodes.iter().map(|n| n.id.as_str()).collect();
+            let ids: Vec<&str> = c.nodes.iter().map(|n| &*n.id).collect();
             writeln!(out, "## compare {}\n", escape(&ids.join(" vs "))).ok();
             let mut head = vec!["property"];
             head.extend(ids.iter().copied());
@@ -136,11 +140,11 @@ pub fn render(answer: &Answer) -> String {
                 &mut out,
                 &head,
                 c.rows.iter().map(|r| {
-                    let mut row = vec![r.property.clone()];
+                    let mut row = vec![r.property.to_string()];
                     row.extend(
                         r.values
                             .iter()
-                            .map(|v| v.clone().unwrap_or_else(|| "-".into())),
+                            .map(|v| v.as_deref().unwrap_or("-").to_string()),
                     );
                     row.push(if r.differs {
                         "≠".into()
@@ -198,10 +202,10 @@ pub fn render(answer: &Answer) -> String {
                 &head,
                 l.nodes.iter().map(|n| {
                     let mut r = vec![
-                        n.header.id.clone(),
-                        n.header.name.clone(),
-                        n.header.kind.clone(),
-                        n.header.category.clone(),
+                        n.header.id.to_string(),
+                        n.header.name.to_string(),
+                        n.header.kind.to_string(),
+                        n.header.category.to_string(),
                     ];
                     r.extend(
                         n.values
@@ -225,8 +229,13 @@ pub fn render(answer: &Answer) -> String {
                 Some(h) => table(
                     &mut out,
                     &["from", "relation", "to"],
-                    h.iter()
-                        .map(|h| vec![h.from.id.clone(), h.phrase.clone(), h.to.id.clone()]),
+                    h.iter().map(|h| {
+                        vec![
+                            h.from.id.to_string(),
+                            h.phrase.to_string(),
+                            h.to.id.to_string(),
+                        ]
+                    }),
                 ),
             }
         }
@@ -244,9 +253,9 @@ pub fn render(answer: &Answer) -> String {
                 n.nodes.iter().skip(1).map(|m| {
                     vec![
                         m.distance.to_string(),
-                        m.header.id.clone(),
-                        m.header.name.clone(),
-                        m.header.kind.clone(),
+                        m.header.id.to_string(),
+                        m.header.name.to_string(),
+                        m.header.kind.to_string(),
                     ]
                 }),
             );
@@ -255,7 +264,7 @@ pub fn render(answer: &Answer) -> String {
                 &["from", "relation", "to"],
                 n.edges
                     .iter()
-                    .map(|e| vec![e.from.clone(), e.relation.clone(), e.to.clone()]),
+                    .map(|e| vec![e.from.to_string(), e.relation.to_string(), e.to.to_string()]),
             );
         }
         Answer::Relations(r) => table(

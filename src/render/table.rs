@@ -132,7 +132,7 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
         out.push('\n');
         let mut t = table(style, &["property", "value", "note"]);
         for p in &d.properties {
-            let mut note = p.note.clone().unwrap_or_default();
+            let mut note = p.note.as_deref().unwrap_or_default().to_string();
             if let Some(s) = &p.source {
                 if !note.is_empty() {
                     note.push(' ');
@@ -163,14 +163,14 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
         for r in &d.relations {
             let label = match &r.note {
                 Some(n) => format!("{} ({n})", r.target),
-                None => r.target.clone(),
+                None => r.target.to_string(),
             };
             match groups
                 .iter_mut()
                 .find(|g| g.0 == r.phrase && g.1 == r.direction)
             {
                 Some(g) => g.2.push(label),
-                None => groups.push((r.phrase.clone(), r.direction, vec![label])),
+                None => groups.push((r.phrase.to_string(), r.direction, vec![label])),
             }
         }
         let mut t = table(style, &["relation", "nodes"]);
@@ -196,7 +196,7 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
 }
 
 fn compare(out: &mut String, c: &Comparison, style: Style) {
-    let ids: Vec<&str> = c.nodes.iter().map(|n| n.id.as_str()).collect();
+    let ids: Vec<&str> = c.nodes.iter().map(|n| &*n.id).collect();
     line(
         out,
         &format!("{} {}", style.paint(BOLD, "compare"), ids.join(" vs ")),
@@ -322,7 +322,7 @@ fn path(out: &mut String, p: &PathAnswer, style: Style) {
                 ]);
             }
             line(out, &t.to_string());
-            let mut chain = hops[0].from.id.clone();
+            let mut chain = hops[0].from.id.to_string();
             for h in hops {
                 write!(chain, " —{}→ {}", h.phrase, h.to.id).ok();
             }

@@ -155,7 +155,7 @@ fn builtin() -> KnowledgeGraph {
     KnowledgeGraph::builtin().expect("the shipped knowledge validates")
 }
 
-fn diagram_of(g: &KnowledgeGraph, query: &str) -> (Diagram, awsgraph::answer::Subgraph) {
+fn diagram_of<'g>(g: &'g KnowledgeGraph, query: &str) -> (Diagram, awsgraph::answer::Subgraph<'g>) {
     let Outcome::Answer(a) = awsgraph::cli::answer(g, query) else {
         panic!("{query} does not answer")
     };
@@ -208,7 +208,7 @@ fn query_dot_reads_back_with_every_node_and_edge() {
         let cats: HashSet<&str> = sub
             .nodes
             .iter()
-            .map(|n| n.category.as_str())
+            .map(|n| &*n.category)
             .filter(|c| !c.is_empty())
             .collect();
         if sub.nodes.len() > 1 {
