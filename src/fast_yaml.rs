@@ -389,20 +389,8 @@ impl<'a> Reader<'a> {
                 _ => self.flow_scalar(false)?,
             };
             items.push(item);
-            self.skip_spaces();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.skip_spaces();
-                    if self.peek() == Some(b']') {
-                        return Err(GiveUp);
-                    }
-                }
-                Some(b']') => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return Err(GiveUp),
+            if self.flow_next(b']')? {
+                break;
             }
         }
         Ok(Yaml {
@@ -440,26 +428,35 @@ impl<'a> Reader<'a> {
                 _ => self.flow_scalar(false)?,
             };
             entries.push((key, value));
-            self.skip_spaces();
-            match self.peek() {
-                Some(b',') => {
-                    self.i += 1;
-                    self.skip_spaces();
-                    if self.peek() == Some(b'}') {
-                        return Err(GiveUp);
-                    }
-                }
-                Some(b'}') => {
-                    self.i += 1;
-                    break;
-                }
-                _ => return Err(GiveUp),
+            if self.flow_next(b'}')? {
+                break;
             }
         }
         Ok(Yaml {
             at,
             node: YNode::Map(entries),
         })
+    }
+
+    /// After an item of a flow collection: `,` and another item, or the closing bracket.
+    /// Returns whether the collection ended. A trailing comma is left to serde-saphyr.
+    fn flow_next(&mut self, close: u8) -> R<bool> {
+        self.skip_spaces();
+        match self.peek() {
+            Some(b',') => {
+                self.i += 1;
+                self.skip_spaces();
+                if self.peek() == Some(close) {
+                    return Err(GiveUp);
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            _ => Err(GiveUp),
+        }
     }
 
     /// A scalar inside `[...]` or `{...}`. A plain one ends before `,[]{}`, before `: `

@@ -641,23 +641,17 @@ impl KnowledgeGraph {
         }
         // Back from there to each end, one layer at a time: a neighbour one layer nearer
         // the end of a node on a shortest chain is on a shortest chain too.
-        for k in (1..=a).rev() {
-            for &v in &layers_from[k] {
-                if on[v.index()] {
-                    for u in self.adjacent(v, directed, false) {
-                        if dist_from[u.index()] == k as u32 - 1 {
-                            on[u.index()] = true;
-                        }
-                    }
-                }
-            }
-        }
-        for k in (1..=b).rev() {
-            for &v in &layers_to[k] {
-                if on[v.index()] {
-                    for w in self.adjacent(v, directed, true) {
-                        if dist_to[w.index()] == k as u32 - 1 {
-                            on[w.index()] = true;
+        for (layers, dist, outward) in [
+            (&layers_from, &dist_from, false),
+            (&layers_to, &dist_to, true),
+        ] {
+            for k in (1..layers.len()).rev() {
+                for &v in &layers[k] {
+                    if on[v.index()] {
+                        for u in self.adjacent(v, directed, outward) {
+                            if dist[u.index()] == k as u32 - 1 {
+                                on[u.index()] = true;
+                            }
                         }
                     }
                 }
