@@ -347,8 +347,7 @@ impl<'a> Reader<'a> {
         match self.peek() {
             Some(b'[') => self.flow_seq(),
             Some(b'{') => self.flow_map(),
-            Some(b'"') => self.double_quoted(),
-            Some(b'\'') => self.single_quoted(),
+            Some(b'"' | b'\'') => self.quoted(),
             Some(c) if is_indicator(c) => Err(GiveUp),
             Some(_) => {
                 let start = self.i;
@@ -370,28 +369,30 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn flow_seq(&mut self) -> R<Yaml<'a>> {
+    /// Steps over the opening bracket of a flow collection. Returns where it starts and
+    /// whether it closes at once (`[]`, `{}`).
+    fn flow_open(&mut self, close: u8) -> (Pos, bool) {
         let at = self.pos(self.i);
         self.i += 1;
-        let mut items = Vec::new();
         self.skip_spaces();
-        if self.peek() == Some(b']') {
+        let empty = self.peek() == Some(close);
+        if empty {
             self.i += 1;
-            return Ok(Yaml {
-                at,
-                node: YNode::Seq(items),
-            });
         }
-        loop {
+        (at, empty)
+    }
+
+    fn flow_seq(&mut self) -> R<Yaml<'a>> {
+        let (at, mut done) = self.flow_open(b']');
+        let mut items = Vec::new();
+        while !done {
             self.skip_spaces();
             let item = match self.peek() {
                 Some(b'{') => self.flow_map()?,
                 _ => self.flow_scalar(false)?,
             };
             items.push(item);
-            if self.flow_next(b']')? {
-                break;
-            }
+            done = self.flow_next(b']')?;
         }
         Ok(Yaml {
             at,
@@ -400,18 +401,9 @@ impl<'a> Reader<'a> {
     }
 
     fn flow_map(&mut self) -> R<Yaml<'a>> {
-        let at = self.pos(self.i);
-        self.i += 1;
+        let (at, mut done) = self.flow_open(b'}');
         let mut entries = Vec::new();
-        self.skip_spaces();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            return Ok(Yaml {
-                at,
-                node: YNode::Map(entries),
-            });
-        }
-        loop {
+        while !done {
             self.skip_spaces();
             let key = self.flow_scalar(true)?;
             if !matches!(key.node, YNode::Plain(k) if plain_is_safe_key(k)) {
@@ -428,9 +420,7 @@ impl<'a> Reader<'a> {
                 _ => self.flow_scalar(false)?,
             };
             entries.push((key, value));
-            if self.flow_next(b'}')? {
-                break;
-            }
+            done = self.flow_next(b'}')?;
         }
         Ok(Yaml {
             at,
@@ -463,8 +453,7 @@ impl<'a> Reader<'a> {
     /// and before a comment; `key` says whether a following `:` is expected.
     fn flow_scalar(&mut self, key: bool) -> R<Yaml<'a>> {
         match self.peek() {
-            Some(b'"') => return self.double_quoted(),
-            Some(b'\'') => return self.single_quoted(),
+            Some(b'"' | b'\'') => return self.quoted(),
             Some(c) if is_indicator(c) => return Err(GiveUp),
             None | Some(b'\n') => return Err(GiveUp),
             _ => {}
@@ -502,7 +491,10 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn double_quoted(&mut self) -> R<Yaml<'a>> {
+    /// A quoted scalar on one line: `"..."` with its escapes, or `'...'` where `''` is a
+    /// quote. Borrowed from the text unless it holds an escape.
+    fn quoted(&mut self) -> R<Yaml<'a>> {
+        let quote = self.b[self.i];
         let at = self.pos(self.i);
         self.i += 1;
         let start = self.i;
@@ -510,8 +502,14 @@ impl<'a> Reader<'a> {
         loop {
             match self.peek() {
                 None | Some(b'\n') => return Err(GiveUp),
-                Some(b'"') => break,
-                Some(b'\\') => {
+                Some(b'\'') if quote == b'\'' && self.peek_at(self.i + 1) == Some(b'\'') => {
+                    owned
+                        .get_or_insert_with(|| self.src[start..self.i].to_string())
+                        .push('\'');
+                    self.i += 2;
+                }
+                Some(c) if c == quote => break,
+                Some(b'\\') if quote == b'"' => {
                     let s = owned.get_or_insert_with(|| self.src[start..self.i].to_string());
                     let esc = self.peek_at(self.i + 1).ok_or(GiveUp)?;
                     let c = match esc {
@@ -537,47 +535,12 @@ impl<'a> Reader<'a> {
                     // Copy the run up to the next quote, escape or line end in one go.
                     let run = self.b[self.i..]
                         .iter()
-                        .position(|&c| matches!(c, b'"' | b'\\' | b'\n'))
+                        .position(|&c| c == quote || c == b'\n' || (quote == b'"' && c == b'\\'))
                         .unwrap_or(self.b.len() - self.i);
                     if let Some(s) = owned.as_mut() {
                         s.push_str(&self.src[self.i..self.i + run]);
                     }
                     self.i += run;
-                }
-            }
-        }
-        let text = match owned {
-            Some(s) => Cow::Owned(s),
-            None => Cow::Borrowed(&self.src[start..self.i]),
-        };
-        self.i += 1;
-        Ok(Yaml {
-            at,
-            node: YNode::Quoted(text),
-        })
-    }
-
-    fn single_quoted(&mut self) -> R<Yaml<'a>> {
-        let at = self.pos(self.i);
-        self.i += 1;
-        let start = self.i;
-        let mut owned: Option<String> = None;
-        loop {
-            match self.peek() {
-                None | Some(b'\n') => return Err(GiveUp),
-                Some(b'\'') if self.peek_at(self.i + 1) == Some(b'\'') => {
-                    owned
-                        .get_or_insert_with(|| self.src[start..self.i].to_string())
-                        .push('\'');
-                    self.i += 2;
-                }
-                Some(b'\'') => break,
-                Some(_) => {
-                    let ch = self.src[self.i..].chars().next().ok_or(GiveUp)?;
-                    if let Some(s) = owned.as_mut() {
-                        s.push(ch);
-                    }
-                    self.i += ch.len_utf8();
                 }
             }
         }

@@ -219,6 +219,17 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '+' | '@')
 }
 
+/// How a name is written in a query: bare when the grammar allows it, else quoted. The
+/// AST's `Display` and the REPL's completions both write names this way, so what the
+/// shell inserts parses back to the same name.
+pub fn name_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_bare_word(s) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(quote(s))
+    }
+}
+
 fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -237,11 +248,7 @@ fn quote(s: &str) -> String {
 
 impl fmt::Display for Name {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if is_bare_word(&self.text) {
-            f.write_str(&self.text)
-        } else {
-            f.write_str(&quote(&self.text))
-        }
+        f.write_str(&name_text(&self.text))
     }
 }
 

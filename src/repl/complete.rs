@@ -15,7 +15,7 @@ use rustyline::completion::Pair;
 use super::commands::COMMANDS;
 use crate::graph::KnowledgeGraph;
 use crate::model::Kind;
-use crate::query::ast::{KEYWORDS, ListTarget, is_bare_word, is_word_char};
+use crate::query::ast::{KEYWORDS, ListTarget, is_word_char};
 use crate::query::eval::FIELDS;
 use crate::query::parser::VERBS;
 
@@ -188,23 +188,9 @@ fn unquote(raw: &str) -> String {
     out
 }
 
-/// How a name is written in a query: bare when the grammar allows it, else quoted.
+/// How a name is written in a query (`ast::name_text`, shared with the AST's `Display`).
 pub(crate) fn written(name: &str) -> String {
-    if is_bare_word(name) {
-        name.to_string()
-    } else {
-        let mut q = String::with_capacity(name.len() + 2);
-        q.push('"');
-        for c in name.chars() {
-            match c {
-                '"' => q.push_str("\\\""),
-                '\\' => q.push_str("\\\\"),
-                c => q.push(c),
-            }
-        }
-        q.push('"');
-        q
-    }
+    crate::query::ast::name_text(name).into_owned()
 }
 
 /// What the grammar allows at the cursor.
