@@ -232,7 +232,7 @@ impl KnowledgeGraph {
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {
-        let index = names::build(&k.nodes);
+        let index = k.indexes;
         Self::assemble(
             k.relations,
             NodeStore::Owned(k.nodes),

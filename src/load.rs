@@ -10,6 +10,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
+use std::hash::BuildHasher;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -116,6 +118,8 @@ pub struct Knowledge {
     pub nodes: Vec<Node>,
     /// (from node, to node, edge) as indices into `nodes`.
     pub edges: Vec<(usize, usize, EdgeData)>,
+    /// The name indexes of `nodes`.
+    pub indexes: crate::names::Indexes,
     /// Warnings found while loading (nodes that are thin on content).
     pub report: Report,
 }
@@ -498,6 +502,7 @@ fn file_diag(file: &str, message: String, help: Option<String>) -> Diagnostic {
 
 /// Collects diagnostics for one load; knows each file's text to turn locations into
 /// byte offsets.
+#[derive(Default)]
 struct Collector {
     diagnostics: Vec<Diagnostic>,
 }
@@ -606,18 +611,6 @@ fn parse_source(s: &str) -> Option<Source> {
 
 const SOURCE_HELP: &str = "a source is `notes`, `catalog` or an https:// documentation URL";
 
-/// `s`, trimmed and lowercased as the name indexes store it, written into `buf`.
-fn lower_into(buf: &mut String, s: &str) {
-    buf.clear();
-    let s = s.trim();
-    if s.is_ascii() {
-        buf.push_str(s);
-        buf.make_ascii_lowercase();
-    } else {
-        buf.push_str(&s.to_lowercase());
-    }
-}
-
 fn is_kebab(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|p| {
@@ -666,12 +659,8 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
     // order of a load that ran every pass over every file in turn: parse errors, then
     // relations, then nodes.
-    let mut c_relations = Collector {
-        diagnostics: Vec::new(),
-    };
-    let mut c_nodes = Collector {
-        diagnostics: Vec::new(),
-    };
+    let mut c_relations = Collector::default();
+    let mut c_nodes = Collector::default();
     // Pass 1: the relation vocabulary, so node relations can be checked against it.
     let mut relations: Vec<RelationDef> = Vec::new();
     let mut rel_at: FastMap<String, usize> = FastMap::new();
@@ -679,21 +668,28 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     struct Pending<'a> {
         file: &'a SourceFile,
         id_at: Pos,
-        relations: Box<[PendingRelation]>,
+        /// The [`FileRelations`] holding the node's relations, and which of them.
+        slot: usize,
+        relations: Range<usize>,
     }
     let mut nodes: Vec<Node> = Vec::new();
     let mut pending: Vec<Pending> = Vec::new();
-    // lowercase name/alias/id -> (node index, what it is, where)
-    let mut names: Names = FastMap::new();
-    let mut id_index: FastMap<String, usize> = FastMap::new();
-    let mut relation_words = RelationWords::default();
+    // Declared before `names`, which borrows from it and is dropped first.
     let mut parsed: Vec<(&SourceFile, raw::File)> = Vec::new();
-    // Files are parsed a few at a time, in parallel, and each batch is checked and its
+    // lowercase name/alias/id -> (node index, what it is, where)
+    let mut names: Names = KeyMap::default();
+    let mut id_index: KeyMap<usize> = KeyMap::default();
+    let mut relation_words = RelationWords::default();
+    let mut file_relations: Vec<FileRelations> = Vec::new();
+    // Files are parsed a few at a time, in parallel, and each batch is registered and its
     // nodes moved into the model before the next is parsed, so the parse trees of a large
     // directory never all exist at once (peak memory, docs/performance.md).
     let batch_len = 2 * rayon::current_num_threads().max(1);
-    // Parsing one file needs nothing from the others; it runs in parallel.
-    let parse = |batch: &[SourceFile]| -> Vec<Option<Result<raw::File, serde_saphyr::Error>>> {
+    // Parsing one file, and checking each of its nodes on its own, needs nothing from the
+    // other files; it runs in parallel. Checking on the thread that parsed also frees the
+    // parse tree where it was allocated: glibc's arenas make freeing on another thread
+    // slow (docs/performance.md).
+    let parse = |batch: &[SourceFile]| -> Vec<Option<Result<ParsedFile, serde_saphyr::Error>>> {
         use rayon::prelude::*;
         batch
             .par_iter()
@@ -707,9 +703,10 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                 }
                 // The fast reader covers what knowledge files are usually written in;
                 // anything else, and every broken file, goes through serde-saphyr.
-                Some(crate::fast_yaml::parse_file(&file.text).or_else(|_| {
+                let raw = crate::fast_yaml::parse_file(&file.text).or_else(|_| {
                     serde_saphyr::from_str_with_options::<raw::File>(&file.text, parse_options())
-                }))
+                });
+                Some(raw.map(|raw| ParsedFile::check(file, raw)))
             })
             .collect()
     };
@@ -717,11 +714,12 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let mut results = batches.first().map(|b| parse(b)).unwrap_or_default();
     for (k, batch) in batches.iter().enumerate() {
         let current = std::mem::take(&mut results);
-        // The next batch is parsed while this one is checked: checking is serial (names
-        // must be registered in file order), so it would otherwise leave a core idle.
+        // The next batch is parsed while this one is registered: registering is serial
+        // (names must be taken in file order), so it would otherwise leave a core idle.
         let (next, ()) = rayon::join(
             || batches.get(k + 1).map(|b| parse(b)).unwrap_or_default(),
             || {
+                let mut key = String::new();
                 for (file, result) in batch.iter().zip(current) {
                     if crate::architecture::is_architecture_file(&file.name) {
                         continue;
@@ -740,7 +738,11 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     }
                     let Some(result) = result else { continue };
                     match result {
-                        Ok(mut f) => {
+                        Ok(ParsedFile {
+                            raw: f,
+                            nodes: checked,
+                            relations: mut rels,
+                        }) => {
                             for r in f.relations.iter().flatten() {
                                 let at = At {
                                     file,
@@ -811,48 +813,30 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                                     symmetric: r.symmetric,
                                 });
                             }
-                            let file_category = f.category.as_ref().map(|cat| cat.value.clone());
-                            for mut n in f.nodes.take().into_iter().flatten() {
-                                let node_at = At {
-                                    file,
-                                    loc: n.referenced,
+                            let slot = file_relations.len();
+                            rels.intern_into(&mut relation_words);
+                            for checked in checked {
+                                let n = match checked {
+                                    NodeCheck::Rejected(d) => {
+                                        c_nodes.diagnostics.extend(d);
+                                        continue;
+                                    }
+                                    NodeCheck::Checked(n) => n,
                                 };
-                                let raw = &n.value;
-                                let Some(id) = &raw.id else {
-                                    c_nodes.error(
-                                        node_at,
-                                        "node is missing required field `id`",
-                                        None,
-                                    );
-                                    continue;
-                                };
+                                let idx = nodes.len();
+                                let id = &n.id;
                                 let id_at = At {
                                     file,
                                     loc: id.referenced,
                                 };
-                                let missing = |field: &str| {
-                                    format!(
-                                        "node `{}` is missing required field `{field}`",
-                                        id.value
-                                    )
-                                };
-                                if !is_node_id(&id.value) {
-                                    c_nodes.error(
-                    id_at,
-                    format!("node id `{}` may only hold letters, digits, `-`, `_` and `.`", id.value),
-                    Some("put the display form in `name:` and keep the id short, e.g. `SecurityGroup`".into()),
-                );
-                                    continue;
-                                }
-                                let idx = nodes.len();
-                                // A duplicate is still checked field by field, so one run reports its other
-                                // mistakes too; it is just never added to the graph.
-                                let duplicate = match id_index
-                                    .get(&id.value.to_lowercase())
-                                    .and_then(|i| names.get(&nodes[*i].id.to_lowercase()))
-                                {
-                                    Some((_, _, prev)) => {
-                                        c_nodes.error(
+                                // A duplicate is still checked field by field, so one run
+                                // reports its other mistakes too; it is just never added
+                                // to the graph.
+                                crate::names::lookup_key_into(&mut key, &id.value);
+                                let duplicate =
+                                    match id_index.get(&key).and_then(|_| names.get(&key)) {
+                                        Some((_, _, prev)) => {
+                                            c_nodes.error(
                                             id_at,
                                             format!(
                                                 "duplicate node id `{}` (first defined at {prev})",
@@ -860,250 +844,45 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                                             ),
                                             None,
                                         );
-                                        true
-                                    }
-                                    None => false,
-                                };
-                                let name = match &raw.name {
-                                    Some(n) => n.value.trim().to_string(),
-                                    None => {
-                                        c_nodes.error(id_at, missing("name"), None);
-                                        String::new()
-                                    }
-                                };
-                                let kind = match &raw.kind {
-                                    Some(k) => match k.value.parse::<Kind>() {
-                                        Ok(k) => k,
-                                        Err(()) => {
-                                            let all: Vec<&str> =
-                                                Kind::ALL.iter().map(|k| k.as_str()).collect();
-                                            c_nodes.error(
-                                                At {
-                                                    file,
-                                                    loc: k.referenced,
-                                                },
-                                                format!("unknown kind `{}`", k.value),
-                                                Some(format!(
-                                                    "{}kind is one of {}",
-                                                    did_you_mean(&suggest(
-                                                        &k.value,
-                                                        all.iter().copied()
-                                                    ))
-                                                    .map(|s| s + " ")
-                                                    .unwrap_or_default(),
-                                                    all.join(", ")
-                                                )),
-                                            );
-                                            Kind::Concept
+                                            true
                                         }
-                                    },
-                                    None => {
-                                        c_nodes.error(
-                                            id_at,
-                                            missing("kind"),
-                                            Some(
-                                                "one of service, component, feature, concept"
-                                                    .into(),
-                                            ),
-                                        );
-                                        Kind::Concept
-                                    }
-                                };
-                                let category = match (&raw.category, &file_category) {
-                                    (Some(cat), _) => cat.value.clone(),
-                                    (None, Some(cat)) => cat.clone(),
-                                    (None, None) => {
-                                        c_nodes.error(
-                                    id_at,
-                                    missing("category"),
-                                    Some(
-                                        "set `category:` on the node or at the top of the file"
-                                            .into(),
-                                    ),
-                                );
-                                        String::new()
-                                    }
-                                };
-                                let summary = raw
-                                    .summary
-                                    .as_ref()
-                                    .map(|s| s.value.trim().to_string())
-                                    .unwrap_or_default();
-                                let mut sources = Vec::new();
-                                for s in &raw.sources {
-                                    match parse_source(s.value.trim()) {
-                                        Some(src) => sources.push(src),
-                                        None => c_nodes.error(
-                                            At {
-                                                file,
-                                                loc: s.referenced,
-                                            },
-                                            format!("invalid source `{}`", s.value),
-                                            Some(SOURCE_HELP.into()),
-                                        ),
-                                    }
-                                }
-                                // Register names: id, name, aliases. Clashes are errors because a name must
-                                // resolve to exactly one node.
-                                let mut register =
-                                    |key: &str, what: &'static str, loc: Pos, c: &mut Collector| {
-                                        let lower = key.trim().to_lowercase();
-                                        if lower.is_empty() {
-                                            return;
-                                        }
-                                        match names.get(&lower) {
-                                            Some((other, _, _)) if *other == idx => {}
-                                            Some((other, other_what, prev)) => {
-                                                let other_id = if *other < nodes.len() {
-                                                    nodes[*other].id.clone()
-                                                } else {
-                                                    id.value.clone()
-                                                };
-                                                c.error(
-                            At { file, loc },
-                            format!("{what} `{key}` of `{}` is already the {other_what} of `{other_id}` ({prev})", id.value),
-                            Some("names, ids and aliases must be unique across the graph (case-insensitive)".into()),
-                        );
-                                            }
-                                            None => {
-                                                names.insert(
-                                                    lower,
-                                                    (idx, what, Origin::new(file, loc)),
-                                                );
-                                            }
-                                        }
+                                        None => false,
                                     };
+                                c_nodes.diagnostics.extend(n.before);
                                 if !duplicate {
-                                    register(&id.value, "id", id.referenced, &mut c_nodes);
-                                    id_index.insert(id.value.to_lowercase(), idx);
-                                    if let Some(n) = &raw.name {
-                                        register(&n.value, "name", n.referenced, &mut c_nodes);
+                                    id_index.insert(&key, idx);
+                                    // Names are registered: id, name, aliases. Clashes are
+                                    // errors because a name must resolve to exactly one node.
+                                    let mut register = |name: &str, what, loc| {
+                                        register_name(
+                                            &mut names,
+                                            &nodes,
+                                            (idx, &id.value),
+                                            (name, what, At { file, loc }),
+                                            &mut key,
+                                            &mut c_nodes,
+                                        )
+                                    };
+                                    register(&id.value, "id", id.referenced);
+                                    if let Some(name) = &n.name {
+                                        register(&name.value, "name", name.referenced);
                                     }
-                                    for a in &raw.aliases {
-                                        register(&a.value, "alias", a.referenced, &mut c_nodes);
+                                    for a in &n.aliases {
+                                        register(&a.value, "alias", a.referenced);
                                     }
                                 }
-                                let mut properties = Vec::new();
-                                for (pname, pval) in &raw.properties.0 {
-                                    let p_at = At {
-                                        file,
-                                        loc: pname.referenced,
-                                    };
-                                    if !is_snake(&pname.value) {
-                                        c_nodes.error(
-                                            p_at,
-                                            format!(
-                                                "property name `{}` is not snake_case",
-                                                pname.value
-                                            ),
-                                            Some("e.g. `max_item_size`".into()),
-                                        );
-                                        continue;
-                                    }
-                                    if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
-                                        c_nodes.error(
-                                    p_at,
-                                    format!(
-                                        "property name `{}` is reserved for the node's own field",
-                                        pname.value
-                                    ),
-                                    None,
-                                );
-                                        continue;
-                                    }
-                                    let v_at = At {
-                                        file,
-                                        loc: pval.referenced,
-                                    };
-                                    if let Some(p) = typed_property(
-                                        &pname.value,
-                                        &pval.value,
-                                        v_at,
-                                        &mut c_nodes,
-                                    ) {
-                                        properties.push(p);
-                                    }
-                                }
-                                let mut facts = Vec::new();
-                                for fact in &raw.facts {
-                                    let (text, source) = match &fact.value {
-                                        raw::FactEntry::Text(t) => (t.clone(), None),
-                                        raw::FactEntry::Detailed { text, source } => {
-                                            (text.clone(), source.clone())
-                                        }
-                                    };
-                                    let source = match source {
-                                        None => None,
-                                        Some(s) => match parse_source(s.trim()) {
-                                            Some(src) => Some(src),
-                                            None => {
-                                                c_nodes.error(
-                                                    At {
-                                                        file,
-                                                        loc: fact.referenced,
-                                                    },
-                                                    format!("invalid source `{s}`"),
-                                                    Some(SOURCE_HELP.into()),
-                                                );
-                                                None
-                                            }
-                                        },
-                                    };
-                                    facts.push(Fact {
-                                        text: text.trim().to_string(),
-                                        source,
-                                    });
-                                }
-                                let node = Node {
-                                    id: id.value.clone(),
-                                    name: if name.is_empty() {
-                                        id.value.clone()
-                                    } else {
-                                        name
-                                    },
-                                    kind,
-                                    category,
-                                    aliases: raw
-                                        .aliases
-                                        .iter()
-                                        .map(|a| a.value.trim().to_string())
-                                        .collect(),
-                                    summary,
-                                    properties,
-                                    facts,
-                                    sources,
-                                    curated: true,
-                                    file: file.name.clone(),
-                                };
-                                // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
-                                // sequence in a summary, say) would act there instead of being shown.
-                                for (field, text) in node_texts(&node) {
-                                    if let Some(bad) =
-                                        text.chars().find(|c| is_forbidden_control(*c))
-                                    {
-                                        c_nodes.error(
-                        id_at,
-                        format!(
-                            "node `{}`: {field} contains the control character U+{:04X}",
-                            node.id, bad as u32
-                        ),
-                        Some("only printable text, newlines and tabs are allowed".into()),
-                    );
-                                    }
-                                }
+                                c_nodes.diagnostics.extend(n.after);
                                 if !duplicate {
-                                    nodes.push(node);
-                                    let id_at = id.referenced;
+                                    nodes.push(n.node);
                                     pending.push(Pending {
                                         file,
-                                        id_at,
-                                        relations: PendingRelation::compact(
-                                            std::mem::take(&mut n.value.relations),
-                                            &mut relation_words,
-                                        ),
+                                        id_at: id.referenced,
+                                        slot,
+                                        relations: n.relations,
                                     });
                                 }
                             }
+                            file_relations.push(rels);
                             parsed.push((file, f));
                         }
 
@@ -1154,125 +933,142 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // catalog file may come before the curated files it points at).
     let catalog_edges = apply_catalog(&parsed, &mut nodes, &mut names, &mut id_index, &mut c);
 
-    // Pass 3: edges, now that every node and relation is known.
+    // Pass 3: edges, now that every node and relation is known. The name indexes need
+    // only the finished nodes, so they are built on the other core meanwhile.
     let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let mut edges: Vec<(usize, usize, EdgeData)> = Vec::new();
-    let mut edge_set: FastSet<(usize, usize, usize)> = FastSet::new();
     let mut degree = vec![0usize; nodes.len()];
-    // One buffer for the lowercase lookup key: a large directory has millions of targets.
-    let mut key_buf = String::new();
-    for (from, p) in pending.iter_mut().enumerate() {
-        // Each node's raw relations are freed once they are edges, so the raw form and
-        // the edges of a large graph are never both held in full.
-        let node_relations = std::mem::take(&mut p.relations);
-        for pr in &node_relations {
-            let rel_value = relation_words.0[pr.name as usize].as_str();
-            let rel_loc = At {
-                file: p.file,
-                loc: pr.at,
-            };
-            let Some(&r) = rel_at.get(rel_value) else {
-                c.error(
-                    rel_loc,
-                    format!("relation `{rel_value}` is not declared in relations.yaml"),
-                    did_you_mean(&suggest(rel_value, rel_names.iter().copied())),
-                );
-                continue;
-            };
-            for t in &pr.targets {
-                let (target, note, loc) = (&*t.id, t.note.as_deref(), t.at);
-                let t_at = At { file: p.file, loc };
-                lower_into(&mut key_buf, target);
-                let Some(&to) = id_index.get(key_buf.as_str()) else {
-                    let by_name = names
-                        .get(key_buf.as_str())
-                        .map(|(i, _, _)| nodes[*i].id.as_str());
-                    let help = match by_name {
-                        Some(real) => Some(format!("relations name node ids: write `{real}`")),
-                        None => did_you_mean(&suggest(target, node_ids.iter().copied())),
+    let (indexes, ()) = rayon::join(
+        || crate::names::build(&nodes),
+        || {
+            let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
+            // Node positions and relation numbers fit in 32 bits (the graph's own index
+            // type); the smaller key halves the set a million edges need.
+            let mut edge_set: FastSet<(u32, u32, u32)> = FastSet::with_capacity(targets);
+            // One buffer for the lowercase lookup key: a large directory has millions of
+            // targets.
+            let mut key_buf = String::new();
+            for (from, p) in pending.iter().enumerate() {
+                // Each file's relations are freed once they are edges, so the raw form and
+                // the edges of a large graph are never both held in full.
+                if from > 0 && pending[from - 1].slot != p.slot {
+                    file_relations[pending[from - 1].slot] = FileRelations::default();
+                }
+                let fr = &file_relations[p.slot];
+                for pr in &fr.relations[p.relations.clone()] {
+                    let rel_value = relation_words.0[pr.name as usize].as_str();
+                    let rel_loc = At {
+                        file: p.file,
+                        loc: pr.at,
                     };
-                    c.error(
-                        t_at,
-                        format!("`{}` {rel_value} unknown node `{target}`", nodes[from].id),
-                        help,
-                    );
-                    continue;
-                };
-                if to == from {
-                    c.error(
-                        t_at,
-                        format!("`{}` {rel_value} itself", nodes[from].id),
-                        Some("a node cannot be related to itself".into()),
-                    );
-                    continue;
-                }
-                if let Some(bad) = note.and_then(|n| n.chars().find(|c| is_forbidden_control(*c))) {
-                    c.error(
-                        t_at,
-                        format!(
-                            "the note on this edge contains the control character U+{:04X}",
-                            bad as u32
-                        ),
-                        Some("only printable text, newlines and tabs are allowed".into()),
-                    );
-                }
-                let key = if relations[r].symmetric {
-                    (r, from.min(to), from.max(to))
-                } else {
-                    (r, from, to)
-                };
-                if !edge_set.insert(key) {
-                    if !relations[r].symmetric {
+                    let Some(&r) = rel_at.get(rel_value) else {
                         c.error(
-                            t_at,
-                            format!(
-                                "`{}` {} `{}` is listed twice",
-                                nodes[from].id, rel_value, nodes[to].id
-                            ),
-                            None,
+                            rel_loc,
+                            format!("relation `{rel_value}` is not declared in relations.yaml"),
+                            did_you_mean(&suggest(rel_value, rel_names.iter().copied())),
                         );
-                    }
-                    continue;
-                }
-                degree[from] += 1;
-                degree[to] += 1;
-                edges.push((
-                    from,
-                    to,
-                    EdgeData {
-                        relation: r,
-                        note: note.map(str::to_string),
-                    },
-                ));
-            }
-        }
-    }
-    // Catalog `part_of` edges. They do not count towards a curated service's relations:
-    // the thin-node warning below is about curated content.
-    if let Some((_, _, first)) = catalog_edges.first() {
-        match rel_at.get(PART_OF) {
-            Some(&r) => {
-                for (from, to, _) in catalog_edges {
-                    if edge_set.insert((r, from, to)) {
+                        continue;
+                    };
+                    for t in &fr.targets[pr.targets.0 as usize..pr.targets.1 as usize] {
+                        let target = &fr.ids[t.id.0 as usize..t.id.1 as usize];
+                        let (note, loc) = (t.note.as_deref(), t.at);
+                        let t_at = At { file: p.file, loc };
+                        crate::names::lookup_key_into(&mut key_buf, target);
+                        let Some(&to) = id_index.get(&key_buf) else {
+                            let by_name =
+                                names.get(&key_buf).map(|(i, _, _)| nodes[*i].id.as_str());
+                            let help = match by_name {
+                                Some(real) => {
+                                    Some(format!("relations name node ids: write `{real}`"))
+                                }
+                                None => did_you_mean(&suggest(target, node_ids.iter().copied())),
+                            };
+                            c.error(
+                                t_at,
+                                format!("`{}` {rel_value} unknown node `{target}`", nodes[from].id),
+                                help,
+                            );
+                            continue;
+                        };
+                        if to == from {
+                            c.error(
+                                t_at,
+                                format!("`{}` {rel_value} itself", nodes[from].id),
+                                Some("a node cannot be related to itself".into()),
+                            );
+                            continue;
+                        }
+                        if let Some(bad) =
+                            note.and_then(|n| n.chars().find(|c| is_forbidden_control(*c)))
+                        {
+                            c.error(
+                                t_at,
+                                format!(
+                                    "the note on this edge contains the control character U+{:04X}",
+                                    bad as u32
+                                ),
+                                Some("only printable text, newlines and tabs are allowed".into()),
+                            );
+                        }
+                        let key = if relations[r].symmetric {
+                            (r as u32, from.min(to) as u32, from.max(to) as u32)
+                        } else {
+                            (r as u32, from as u32, to as u32)
+                        };
+                        if !edge_set.insert(key) {
+                            if !relations[r].symmetric {
+                                c.error(
+                                    t_at,
+                                    format!(
+                                        "`{}` {} `{}` is listed twice",
+                                        nodes[from].id, rel_value, nodes[to].id
+                                    ),
+                                    None,
+                                );
+                            }
+                            continue;
+                        }
+                        degree[from] += 1;
+                        degree[to] += 1;
                         edges.push((
                             from,
                             to,
                             EdgeData {
                                 relation: r,
-                                note: None,
+                                note: note.map(str::to_string),
                             },
                         ));
                     }
                 }
             }
-            None => c.error(
-                *first,
-                format!("relation `{PART_OF}` is not declared in relations.yaml"),
-                Some("catalog `part_of` entries become `part-of` edges".into()),
-            ),
-        }
-    }
+            // Catalog `part_of` edges. They do not count towards a curated service's
+            // relations: the thin-node warning below is about curated content.
+            if let Some((_, _, first)) = catalog_edges.first() {
+                match rel_at.get(PART_OF) {
+                    Some(&r) => {
+                        for &(from, to, _) in &catalog_edges {
+                            if edge_set.insert((r as u32, from as u32, to as u32)) {
+                                edges.push((
+                                    from,
+                                    to,
+                                    EdgeData {
+                                        relation: r,
+                                        note: None,
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                    None => c.error(
+                        *first,
+                        format!("relation `{PART_OF}` is not declared in relations.yaml"),
+                        Some("catalog `part_of` entries become `part-of` edges".into()),
+                    ),
+                }
+            }
+        },
+    );
 
     // Curated content that is too thin to help a user is a warning, not an error: the
     // graph still works, but `check` should nag until it is filled in.
@@ -1324,24 +1120,393 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
         relations,
         nodes,
         edges,
+        indexes,
         report,
     })
 }
 
-/// A node's relations as written, waiting in pass 2 until every node is known. A large
-/// directory holds a million of these at once, so they are kept smaller than the raw
-/// serde form (about a third of its size): relation names are interned, strings boxed.
+/// One file, parsed and with each node checked on its own (on the parsing thread).
+struct ParsedFile {
+    /// The file without its nodes (its relation vocabulary and catalog rows).
+    raw: raw::File,
+    nodes: Vec<NodeCheck>,
+    relations: FileRelations,
+}
+
+/// A node as far as it can be checked without the others.
+enum NodeCheck {
+    /// It has no usable id, so it cannot be registered: only its diagnostics remain.
+    Rejected(Vec<Diagnostic>),
+    Checked(Box<CheckedNode>),
+}
+
+/// A node whose fields are checked, waiting for the serial part of the load to register
+/// its names, or to find it is a duplicate.
+struct CheckedNode {
+    id: Spanned<String>,
+    /// The names to register as written, for the messages of a clash.
+    name: Option<Spanned<String>>,
+    aliases: Vec<Spanned<String>>,
+    /// Diagnostics from before and after the point where its names are registered, so they
+    /// come out in the order of a check that did everything in one place.
+    before: Vec<Diagnostic>,
+    after: Vec<Diagnostic>,
+    node: Node,
+    /// Its relations in the file's [`FileRelations`].
+    relations: Range<usize>,
+}
+
+impl ParsedFile {
+    fn check(file: &SourceFile, mut raw: raw::File) -> ParsedFile {
+        let mut relations = FileRelations::default();
+        let category = raw.category.as_ref().map(|c| c.value.as_str());
+        let nodes = raw
+            .nodes
+            .take()
+            .into_iter()
+            .flatten()
+            .map(|n| check_node(file, n, category, &mut relations))
+            .collect();
+        ParsedFile {
+            raw,
+            nodes,
+            relations,
+        }
+    }
+}
+
+/// `s` without surrounding whitespace, reusing its allocation when there is none.
+fn trimmed(s: String) -> String {
+    if s.trim().len() == s.len() {
+        s
+    } else {
+        s.trim().to_string()
+    }
+}
+
+fn check_node(
+    file: &SourceFile,
+    n: Spanned<raw::Node>,
+    file_category: Option<&str>,
+    relations: &mut FileRelations,
+) -> NodeCheck {
+    let mut before = Collector::default();
+    let node_at = At {
+        file,
+        loc: n.referenced,
+    };
+    let mut raw = n.value;
+    let Some(id) = raw.id.take() else {
+        before.error(node_at, "node is missing required field `id`", None);
+        return NodeCheck::Rejected(before.diagnostics);
+    };
+    let id_at = At {
+        file,
+        loc: id.referenced,
+    };
+    let missing = |field: &str| format!("node `{}` is missing required field `{field}`", id.value);
+    if !is_node_id(&id.value) {
+        before.error(
+            id_at,
+            format!(
+                "node id `{}` may only hold letters, digits, `-`, `_` and `.`",
+                id.value
+            ),
+            Some(
+                "put the display form in `name:` and keep the id short, e.g. `SecurityGroup`"
+                    .into(),
+            ),
+        );
+        return NodeCheck::Rejected(before.diagnostics);
+    }
+    let name = match &raw.name {
+        Some(n) => n.value.trim().to_string(),
+        None => {
+            before.error(id_at, missing("name"), None);
+            String::new()
+        }
+    };
+    let kind = match &raw.kind {
+        Some(k) => match k.value.parse::<Kind>() {
+            Ok(k) => k,
+            Err(()) => {
+                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                before.error(
+                    At {
+                        file,
+                        loc: k.referenced,
+                    },
+                    format!("unknown kind `{}`", k.value),
+                    Some(format!(
+                        "{}kind is one of {}",
+                        did_you_mean(&suggest(&k.value, all.iter().copied()))
+                            .map(|s| s + " ")
+                            .unwrap_or_default(),
+                        all.join(", ")
+                    )),
+                );
+                Kind::Concept
+            }
+        },
+        None => {
+            before.error(
+                id_at,
+                missing("kind"),
+                Some("one of service, component, feature, concept".into()),
+            );
+            Kind::Concept
+        }
+    };
+    let category = match (raw.category.take(), file_category) {
+        (Some(cat), _) => cat.value,
+        (None, Some(cat)) => cat.to_string(),
+        (None, None) => {
+            before.error(
+                id_at,
+                missing("category"),
+                Some("set `category:` on the node or at the top of the file".into()),
+            );
+            String::new()
+        }
+    };
+    let summary = raw
+        .summary
+        .take()
+        .map(|s| trimmed(s.value))
+        .unwrap_or_default();
+    let mut sources = Vec::new();
+    for s in &raw.sources {
+        match parse_source(s.value.trim()) {
+            Some(src) => sources.push(src),
+            None => before.error(
+                At {
+                    file,
+                    loc: s.referenced,
+                },
+                format!("invalid source `{}`", s.value),
+                Some(SOURCE_HELP.into()),
+            ),
+        }
+    }
+    // The node's names are registered here, by the serial part of the load.
+    let mut after = Collector::default();
+    let mut properties = Vec::with_capacity(raw.properties.0.len());
+    for (pname, pval) in std::mem::take(&mut raw.properties.0) {
+        let p_at = At {
+            file,
+            loc: pname.referenced,
+        };
+        if !is_snake(&pname.value) {
+            after.error(
+                p_at,
+                format!("property name `{}` is not snake_case", pname.value),
+                Some("e.g. `max_item_size`".into()),
+            );
+            continue;
+        }
+        if RESERVED_PROPERTIES.contains(&pname.value.as_str()) {
+            after.error(
+                p_at,
+                format!(
+                    "property name `{}` is reserved for the node's own field",
+                    pname.value
+                ),
+                None,
+            );
+            continue;
+        }
+        let v_at = At {
+            file,
+            loc: pval.referenced,
+        };
+        if let Some(p) = typed_property(pname.value, pval.value, v_at, &mut after) {
+            properties.push(p);
+        }
+    }
+    let mut facts = Vec::with_capacity(raw.facts.len());
+    for fact in std::mem::take(&mut raw.facts) {
+        let (text, source) = match fact.value {
+            raw::FactEntry::Text(t) => (t, None),
+            raw::FactEntry::Detailed { text, source } => (text, source),
+        };
+        let source = match source {
+            None => None,
+            Some(s) => match parse_source(s.trim()) {
+                Some(src) => Some(src),
+                None => {
+                    after.error(
+                        At {
+                            file,
+                            loc: fact.referenced,
+                        },
+                        format!("invalid source `{s}`"),
+                        Some(SOURCE_HELP.into()),
+                    );
+                    None
+                }
+            },
+        };
+        facts.push(Fact {
+            text: trimmed(text),
+            source,
+        });
+    }
+    let node = Node {
+        id: id.value.clone(),
+        name: if name.is_empty() {
+            id.value.clone()
+        } else {
+            name
+        },
+        kind,
+        category,
+        aliases: raw
+            .aliases
+            .iter()
+            .map(|a| a.value.trim().to_string())
+            .collect(),
+        summary,
+        properties,
+        facts,
+        sources,
+        curated: true,
+        file: file.name.clone(),
+    };
+    // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
+    // sequence in a summary, say) would act there instead of being shown.
+    for (field, text) in node_texts(&node) {
+        if let Some(bad) = text.chars().find(|c| is_forbidden_control(*c)) {
+            after.error(
+                id_at,
+                format!(
+                    "node `{}`: {field} contains the control character U+{:04X}",
+                    node.id, bad as u32
+                ),
+                Some("only printable text, newlines and tabs are allowed".into()),
+            );
+        }
+    }
+    let relations = relations.add(std::mem::take(&mut raw.relations));
+    NodeCheck::Checked(Box::new(CheckedNode {
+        id,
+        name: raw.name,
+        aliases: raw.aliases,
+        before: before.diagnostics,
+        after: after.diagnostics,
+        node,
+        relations,
+    }))
+}
+
+/// Registers one name of the node at position `idx` (`id` is its id), or reports a clash
+/// with the node that already has it.
+fn register_name<'a>(
+    names: &mut Names<'a>,
+    nodes: &[Node],
+    (idx, id): (usize, &str),
+    (name, what, at): (&str, &'static str, At<'a>),
+    key: &mut String,
+    c: &mut Collector,
+) {
+    crate::names::lookup_key_into(key, name);
+    if key.is_empty() {
+        return;
+    }
+    match names.get(key) {
+        Some((other, _, _)) if *other == idx => {}
+        Some((other, other_what, prev)) => {
+            let other_id = nodes.get(*other).map_or(id, |n| n.id.as_str());
+            c.error(
+                at,
+                format!(
+                    "{what} `{name}` of `{id}` is already the {other_what} of `{other_id}` ({prev})"
+                ),
+                Some(
+                    "names, ids and aliases must be unique across the graph (case-insensitive)"
+                        .into(),
+                ),
+            );
+        }
+        None => names.insert(key, (idx, what, Origin::new(at.file, at.loc))),
+    }
+}
+
+/// The relations written in one file's nodes, waiting until every node is known. A large
+/// directory holds a million targets at once, so they are kept flat, in a few vectors per
+/// file with the target ids in one string, rather than a string and a list per target.
+#[derive(Default)]
+struct FileRelations {
+    /// The relation names written in the file; after [`FileRelations::intern_into`],
+    /// `PendingRelation::name` points into the load's words instead.
+    words: RelationWords,
+    relations: Vec<PendingRelation>,
+    targets: Vec<PendingTarget>,
+    /// The target ids, one after another.
+    ids: String,
+}
+
 struct PendingRelation {
-    /// Index into [`RelationWords`].
+    /// Index into a [`RelationWords`].
     name: u32,
     at: Pos,
-    targets: Box<[PendingTarget]>,
+    /// Its targets in `FileRelations::targets` (start, end).
+    targets: (u32, u32),
 }
 
 struct PendingTarget {
-    id: Box<str>,
+    /// The id in `FileRelations::ids` (start, end). A file is at most 32 MB, so offsets
+    /// fit in 32 bits.
+    id: (u32, u32),
     note: Option<Box<str>>,
     at: Pos,
+}
+
+impl FileRelations {
+    /// Keeps a node's relations; returns where they are in `relations`.
+    fn add(&mut self, raw: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>) -> Range<usize> {
+        let start = self.relations.len();
+        for (name, targets) in raw.0 {
+            let first = self.targets.len() as u32;
+            match targets.value {
+                raw::Targets::One(id) => self.target(&id, None, targets.referenced),
+                raw::Targets::Many(list) => {
+                    for t in list {
+                        match t.value {
+                            raw::Target::Id(id) => self.target(&id, None, t.referenced),
+                            raw::Target::Detailed { target, note } => {
+                                self.target(&target, note.map(String::into_boxed_str), t.referenced)
+                            }
+                        }
+                    }
+                }
+            }
+            self.relations.push(PendingRelation {
+                name: self.words.intern(name.value),
+                at: name.referenced,
+                targets: (first, self.targets.len() as u32),
+            });
+        }
+        start..self.relations.len()
+    }
+
+    fn target(&mut self, id: &str, note: Option<Box<str>>, at: Pos) {
+        let start = self.ids.len() as u32;
+        self.ids.push_str(id);
+        self.targets.push(PendingTarget {
+            id: (start, self.ids.len() as u32),
+            note,
+            at,
+        });
+    }
+
+    /// Points the relation names at `words` (the whole load's) instead of the file's own.
+    fn intern_into(&mut self, words: &mut RelationWords) {
+        let local = std::mem::take(&mut self.words);
+        let global: Vec<u32> = local.0.into_iter().map(|w| words.intern(w)).collect();
+        for r in &mut self.relations {
+            r.name = global[r.name as usize];
+        }
+    }
 }
 
 /// The distinct relation names written in node files, each stored once.
@@ -1360,40 +1525,53 @@ impl RelationWords {
     }
 }
 
-impl PendingRelation {
-    fn compact(
-        raw: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>,
-        words: &mut RelationWords,
-    ) -> Box<[PendingRelation]> {
-        raw.0
-            .into_iter()
-            .map(|(name, targets)| PendingRelation {
-                name: words.intern(name.value),
-                at: name.referenced,
-                targets: match targets.value {
-                    raw::Targets::One(id) => Box::new([PendingTarget {
-                        id: id.into(),
-                        note: None,
-                        at: targets.referenced,
-                    }]),
-                    raw::Targets::Many(list) => list
-                        .into_iter()
-                        .map(|t| match t.value {
-                            raw::Target::Id(id) => PendingTarget {
-                                id: id.into(),
-                                note: None,
-                                at: t.referenced,
-                            },
-                            raw::Target::Detailed { target, note } => PendingTarget {
-                                id: target.into(),
-                                note: note.map(String::into_boxed_str),
-                                at: t.referenced,
-                            },
-                        })
-                        .collect(),
-                },
-            })
-            .collect()
+/// A map from name keys to values that keeps every key in one shared string. A large
+/// directory registers hundreds of thousands of names, and a `String` per key made
+/// filling the map, and freeing it at the end of the load, a large part of `check`.
+struct KeyMap<V> {
+    text: String,
+    /// (hash, start and end of the key in `text`, value).
+    table: hashbrown::HashTable<(u64, usize, usize, V)>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl<V> Default for KeyMap<V> {
+    fn default() -> Self {
+        KeyMap {
+            text: String::new(),
+            table: hashbrown::HashTable::new(),
+            hasher: Default::default(),
+        }
+    }
+}
+
+impl<V> KeyMap<V> {
+    fn get(&self, key: &str) -> Option<&V> {
+        let hash = self.hasher.hash_one(key);
+        self.table
+            .find(hash, |e| &self.text[e.1..e.2] == key)
+            .map(|e| &e.3)
+    }
+
+    /// Sets the value of `key`, replacing any value it had.
+    fn insert(&mut self, key: &str, value: V) {
+        let hash = self.hasher.hash_one(key);
+        let text = &self.text;
+        if let Some(e) = self.table.find_mut(hash, |e| &text[e.1..e.2] == key) {
+            e.3 = value;
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(key);
+        self.table
+            .insert_unique(hash, (hash, start, self.text.len(), value), |e| e.0);
+    }
+
+    /// Sets the value of `key` unless it has one.
+    fn insert_if_absent(&mut self, key: &str, value: V) {
+        if self.get(key).is_none() {
+            self.insert(key, value);
+        }
     }
 }
 
@@ -1401,7 +1579,7 @@ impl PendingRelation {
 const PART_OF: &str = "part-of";
 
 /// Names (lowercase) → (node index, what the name is, where it was given).
-type Names<'a> = FastMap<String, (usize, &'static str, Origin<'a>)>;
+type Names<'a> = KeyMap<(usize, &'static str, Origin<'a>)>;
 
 /// Where a name was given, shown as `file:line` in a clash. Kept unformatted because
 /// every name of a large directory is registered and only clashes are ever shown.
@@ -1489,7 +1667,7 @@ fn apply_catalog<'a>(
     parsed: &'a [(&'a SourceFile, raw::File)],
     nodes: &mut Vec<Node>,
     names: &mut Names<'a>,
-    id_index: &mut FastMap<String, usize>,
+    id_index: &mut KeyMap<usize>,
     c: &mut Collector,
 ) -> Vec<(usize, usize, At<'a>)> {
     // Required fields, and exactly one of `covered_by` or `id` + `name`.
@@ -1674,13 +1852,14 @@ fn apply_catalog<'a>(
         }
         let file_line = |loc: Pos| Origin::new(row.file, loc);
         names.insert(
-            id_text.to_lowercase(),
+            &id_text.to_lowercase(),
             (idx, "id", file_line(id.referenced)),
         );
-        names
-            .entry(name_text.to_lowercase())
-            .or_insert((idx, "name", file_line(name.referenced)));
-        id_index.insert(id_text.to_lowercase(), idx);
+        names.insert_if_absent(
+            &name_text.to_lowercase(),
+            (idx, "name", file_line(name.referenced)),
+        );
+        id_index.insert(&id_text.to_lowercase(), idx);
         let summary = catalog_text(&row.raw.summary)
             .unwrap_or_else(|| format!("AWS service API for {}.", row.full_name));
         nodes.push(Node {
@@ -1773,7 +1952,7 @@ fn apply_catalog<'a>(
                         }
                     }
                     None => {
-                        names.insert(key, (t, "alias", Origin::new(row.file, loc)));
+                        names.insert(&key, (t, "alias", Origin::new(row.file, loc)));
                         nodes[t].aliases.push(value.to_string());
                     }
                 }
@@ -2002,19 +2181,14 @@ fn is_forbidden_control(c: char) -> bool {
 }
 
 fn typed_property(
-    name: &str,
-    raw: &raw::PropertyValue,
+    name: String,
+    raw: raw::PropertyValue,
     at: At,
     c: &mut Collector,
 ) -> Option<Property> {
     let (plain, text, source, note) = match raw {
         raw::PropertyValue::Plain(p) => (Some(p), None, None, None),
-        raw::PropertyValue::Detailed(d) => (
-            d.value.as_ref(),
-            d.text.clone(),
-            d.source.clone(),
-            d.note.clone(),
-        ),
+        raw::PropertyValue::Detailed(d) => (d.value, d.text, d.source, d.note),
     };
     let value = match (plain, text) {
         (Some(_), Some(_)) => {
@@ -2031,9 +2205,9 @@ fn typed_property(
             return None;
         }
         (Some(p), None) => match p {
-            raw::Plain::Bool(b) => Value::Bool(*b),
-            raw::Plain::Int(i) => number_value(*i as f64),
-            raw::Plain::Float(f) if f.is_finite() => number_value(*f),
+            raw::Plain::Bool(b) => Value::Bool(b),
+            raw::Plain::Int(i) => number_value(i as f64),
+            raw::Plain::Float(f) if f.is_finite() => number_value(f),
             raw::Plain::Float(_) => {
                 c.error(
                     at,
@@ -2042,10 +2216,10 @@ fn typed_property(
                 );
                 return None;
             }
-            raw::Plain::List(items) => Value::List(items.clone()),
-            raw::Plain::Str(s) => match parse_quantity(s) {
+            raw::Plain::List(items) => Value::List(items),
+            raw::Plain::Str(s) => match parse_quantity(&s) {
                 Ok(Some(v)) => v,
-                Ok(None) => Value::Text(s.trim().to_string()),
+                Ok(None) => Value::Text(trimmed(s)),
                 Err(e) => {
                     let help = match e {
                         crate::value::QuantityError::UnknownUnit { .. } => {
@@ -2074,7 +2248,7 @@ fn typed_property(
         },
     };
     Some(Property {
-        name: name.to_string(),
+        name,
         value,
         source,
         note,

@@ -13,26 +13,47 @@ use crate::model::Node;
 
 /// The form a typed name is looked up in: trimmed and lowercased.
 pub fn lookup_key(name: &str) -> String {
-    name.trim().to_lowercase()
+    let mut key = String::new();
+    lookup_key_into(&mut key, name);
+    key
+}
+
+/// [`lookup_key`] written into a reused buffer: a large directory looks up millions of
+/// names, and most are ASCII, which needs no allocation.
+pub fn lookup_key_into(buf: &mut String, name: &str) {
+    buf.clear();
+    let name = name.trim();
+    if name.is_ascii() {
+        buf.push_str(name);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&name.to_lowercase());
+    }
 }
 
 /// Letters and digits only, lowercased, without a leading `amazon` or `aws`, so
 /// `Step Functions`, `step-functions` and `Snow Family` find `StepFunctions` and
 /// `AWS Snow Family`.
 pub fn compact_key(name: &str) -> String {
-    let k: String = name
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let mut key = String::new();
+    compact_key_into(&mut key, name);
+    key
+}
+
+/// [`compact_key`] written into a reused buffer.
+pub fn compact_key_into(buf: &mut String, name: &str) {
+    buf.clear();
+    buf.extend(
+        name.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase),
+    );
     for prefix in ["amazon", "aws"] {
-        if let Some(rest) = k.strip_prefix(prefix)
-            && !rest.is_empty()
-        {
-            return rest.to_string();
+        if buf.len() > prefix.len() && buf.starts_with(prefix) {
+            buf.drain(..prefix.len());
+            return;
         }
     }
-    k
 }
 
 /// A node's position in the graph, in an [`Index`] of the compact keys, for a key that
@@ -49,26 +70,33 @@ pub struct Indexes {
 }
 
 pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
-    // Sorting flat vectors rather than inserting into ordered maps: a graph loaded from
-    // a large directory has hundreds of thousands of keys.
-    let mut names: Vec<(String, u32)> = Vec::new();
-    let mut compact: Vec<(String, u32)> = Vec::new();
+    // Every key is written into one shared buffer and sorted as a (start, end, node)
+    // triple: a graph loaded from a large directory has hundreds of thousands of keys,
+    // and a `String` each made allocating and freeing them most of the index's cost.
+    let mut names = Keys::default();
+    let mut compact = Keys::default();
+    let (mut lower, mut squeezed) = (String::new(), String::new());
     for (i, node) in nodes.into_iter().enumerate() {
         let i = i as u32;
         let keys = std::iter::once(&node.id)
             .chain(std::iter::once(&node.name))
-            .chain(node.aliases.iter())
-            .map(|s| lookup_key(s));
+            .chain(node.aliases.iter());
         for key in keys {
-            compact.push((compact_key(&key), i));
-            names.push((key, i));
+            lookup_key_into(&mut lower, key);
+            names.push(&lower, i);
+            compact_key_into(&mut squeezed, &lower);
+            compact.push(&squeezed, i);
         }
     }
+    let (names, compact) = rayon::join(|| names.sorted(), || compact.sorted());
     // Ties go to the lowest node position: a name belongs to the first node that has it.
-    names.sort_unstable();
-    names.dedup_by(|later, first| later.0 == first.0);
-    compact.sort_unstable();
-    let mut merged: Vec<(String, u32)> = Vec::with_capacity(compact.len());
+    let mut first: Vec<(&str, u32)> = Vec::with_capacity(names.len());
+    for (key, i) in names {
+        if first.last().is_none_or(|(k, _)| *k != key) {
+            first.push((key, i));
+        }
+    }
+    let mut merged: Vec<(&str, u32)> = Vec::with_capacity(compact.len());
     for (key, i) in compact {
         match merged.last_mut() {
             Some((k, v)) if *k == key => {
@@ -80,8 +108,36 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
         }
     }
     Indexes {
-        names: Index::from_sorted(names.iter().map(|(k, v)| (k.as_str(), *v))),
-        compact: Index::from_sorted(merged.iter().map(|(k, v)| (k.as_str(), *v))),
+        names: Index::from_sorted(first),
+        compact: Index::from_sorted(merged),
+    }
+}
+
+/// Keys with their node, the key texts one after another in `text`.
+#[derive(Default)]
+struct Keys {
+    text: String,
+    /// (start, end) in `text`, and the node.
+    entries: Vec<(usize, usize, u32)>,
+}
+
+impl Keys {
+    fn push(&mut self, key: &str, node: u32) {
+        let start = self.text.len();
+        self.text.push_str(key);
+        self.entries.push((start, self.text.len(), node));
+    }
+
+    /// (key, node) in key order, then node order.
+    fn sorted(&self) -> Vec<(&str, u32)> {
+        use rayon::slice::ParallelSliceMut;
+        let mut items: Vec<(&str, u32)> = self
+            .entries
+            .iter()
+            .map(|&(s, e, node)| (&self.text[s..e], node))
+            .collect();
+        items.par_sort_unstable();
+        items
     }
 }
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{Diagnostic, Knowledge, Report, Severity};
 use crate::model::{EdgeData, Node, RelationDef};
-use crate::names::{self, Index};
+use crate::names::Index;
 
 /// A diagnostic with the byte span that its JSON form leaves out, so warnings of the
 /// built-in graph keep their caret display.
@@ -70,13 +70,12 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
         let end = u32::try_from(nodes.data.len()).expect("snapshot under 4 GB");
         nodes.ends.to_mut().extend_from_slice(&end.to_le_bytes());
     }
-    let index = names::build(&k.nodes);
     let stored = Stored {
         relations: k.relations.clone(),
         nodes,
         edges: Edges::new(&k.edges),
-        names: index.names,
-        compact: index.compact,
+        names: k.indexes.names.clone(),
+        compact: k.indexes.compact.clone(),
         diagnostics: k
             .report
             .diagnostics
