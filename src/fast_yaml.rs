@@ -65,6 +65,9 @@ enum YNode<'a> {
 struct Reader<'a> {
     src: &'a str,
     b: &'a [u8],
+    /// Whether the whole text is ASCII, so a column is a byte count (the usual case;
+    /// counting characters for every value was a few percent of a large load).
+    ascii: bool,
     i: usize,
     line: u32,
     line_start: usize,
@@ -75,6 +78,7 @@ impl<'a> Reader<'a> {
         Reader {
             src,
             b: src.as_bytes(),
+            ascii: src.is_ascii(),
             i: 0,
             line: 1,
             line_start: 0,
@@ -83,7 +87,7 @@ impl<'a> Reader<'a> {
 
     fn pos(&self, at: usize) -> Pos {
         let before = &self.src[self.line_start..at];
-        let column = if before.is_ascii() {
+        let column = if self.ascii || before.is_ascii() {
             before.len()
         } else {
             before.chars().count()

@@ -654,6 +654,28 @@ fn parse_options() -> serde_saphyr::Options {
 ///
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
+pub fn trace(what: &str) {
+    if std::env::var_os("AWSG_TRACE").is_none() {
+        return;
+    }
+    use std::sync::OnceLock;
+    static T0: OnceLock<std::time::Instant> = OnceLock::new();
+    let t0 = T0.get_or_init(std::time::Instant::now);
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| {
+        s.lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l[k.len()..].trim().to_string())
+            .unwrap_or_default()
+    };
+    eprintln!(
+        "[{:8.3} s] {what:30} rss {} hwm {}",
+        t0.elapsed().as_secs_f64(),
+        get("VmRSS:"),
+        get("VmHWM:")
+    );
+}
+
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
@@ -937,12 +959,14 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // only the finished nodes, so they are built on the other core meanwhile.
     let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
-    let mut edges: Vec<(usize, usize, EdgeData)> = Vec::new();
+    let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
+    // Sized once: growing by doubling would hold the old and new buffers at the peak.
+    let mut edges: Vec<(usize, usize, EdgeData)> =
+        Vec::with_capacity(targets + catalog_edges.len());
     let mut degree = vec![0usize; nodes.len()];
     let (indexes, ()) = rayon::join(
         || crate::names::build(&nodes),
         || {
-            let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
             // Node positions and relation numbers fit in 32 bits (the graph's own index
             // type); the smaller key halves the set a million edges need.
             let mut edge_set: FastSet<(u32, u32, u32)> = FastSet::with_capacity(targets);

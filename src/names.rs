@@ -43,11 +43,19 @@ pub fn compact_key(name: &str) -> String {
 /// [`compact_key`] written into a reused buffer.
 pub fn compact_key_into(buf: &mut String, name: &str) {
     buf.clear();
-    buf.extend(
-        name.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase),
-    );
+    if name.is_ascii() {
+        buf.extend(
+            name.bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| char::from(b.to_ascii_lowercase())),
+        );
+    } else {
+        buf.extend(
+            name.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase),
+        );
+    }
     for prefix in ["amazon", "aws"] {
         if buf.len() > prefix.len() && buf.starts_with(prefix) {
             buf.drain(..prefix.len());
@@ -90,23 +98,18 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
     }
     let (names, compact) = rayon::join(|| names.sorted(), || compact.sorted());
     // Ties go to the lowest node position: a name belongs to the first node that has it.
-    let mut first: Vec<(&str, u32)> = Vec::with_capacity(names.len());
-    for (key, i) in names {
-        if first.last().is_none_or(|(k, _)| *k != key) {
-            first.push((key, i));
-        }
-    }
-    let mut merged: Vec<(&str, u32)> = Vec::with_capacity(compact.len());
-    for (key, i) in compact {
-        match merged.last_mut() {
-            Some((k, v)) if *k == key => {
-                if *v != i {
-                    *v = AMBIGUOUS;
-                }
-            }
-            _ => merged.push((key, i)),
-        }
-    }
+    let first = names
+        .groups()
+        .map(|group| (names.key(group[0]), group[0].2));
+    let merged = compact.groups().map(|group| {
+        let node = group[0].2;
+        let node = if group.iter().all(|e| e.2 == node) {
+            node
+        } else {
+            AMBIGUOUS
+        };
+        (compact.key(group[0]), node)
+    });
     Indexes {
         names: Index::from_sorted(first),
         compact: Index::from_sorted(merged),
@@ -118,26 +121,33 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
 struct Keys {
     text: String,
     /// (start, end) in `text`, and the node.
-    entries: Vec<(usize, usize, u32)>,
+    entries: Vec<(u32, u32, u32)>,
 }
 
 impl Keys {
     fn push(&mut self, key: &str, node: u32) {
         let start = self.text.len();
         self.text.push_str(key);
-        self.entries.push((start, self.text.len(), node));
+        let end = u32::try_from(self.text.len()).expect("name keys under 4 GB");
+        self.entries.push((start as u32, end, node));
     }
 
-    /// (key, node) in key order, then node order.
-    fn sorted(&self) -> Vec<(&str, u32)> {
+    fn key(&self, (start, end, _): (u32, u32, u32)) -> &str {
+        &self.text[start as usize..end as usize]
+    }
+
+    /// Sorted in place by key, then node.
+    fn sorted(mut self) -> Self {
         use rayon::slice::ParallelSliceMut;
-        let mut items: Vec<(&str, u32)> = self
-            .entries
-            .iter()
-            .map(|&(s, e, node)| (&self.text[s..e], node))
-            .collect();
-        items.par_sort_unstable();
-        items
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.par_sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)).then(a.2.cmp(&b.2)));
+        self.entries = entries;
+        self
+    }
+
+    /// Runs of entries with the same key, in the order of `entries`.
+    fn groups(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
+        self.entries.chunk_by(|a, b| self.key(*a) == self.key(*b))
     }
 }
 
