@@ -418,8 +418,7 @@ fn architecture_table(all: &[Architecture], style: Style) -> String {
         return "no architectures\n".into();
     }
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic);
     if !style.color {
         t.force_no_tty();
