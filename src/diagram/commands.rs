@@ -30,7 +30,9 @@ pub struct DiagramOptions {
     pub cluster: Clustering,
 }
 
-/// `awsgraph draw NAME`.
+// `awsgraph draw NAME`. A plain comment, not a doc comment: clap would make a doc comment the
+// subcommand's `about`, and as the subcommands are deferred (`cli::Command`) it would
+// replace the help line written on the variant.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DrawArgs {
     /// An architecture name (see `awsgraph list architectures`) or the path of an
@@ -39,7 +41,7 @@ pub struct DrawArgs {
     pub name: String,
 }
 
-/// `awsgraph export`.
+// `awsgraph export`. Not a doc comment: see `DrawArgs`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ExportArgs {
     /// Export only the subgraph this query returns, e.g. "neighbors VPC depth 2".
@@ -47,7 +49,7 @@ pub struct ExportArgs {
     pub query: Option<String>,
 }
 
-/// `awsgraph list WHAT`.
+// `awsgraph list WHAT`. Not a doc comment: see `DrawArgs`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListArgs {
     /// `architectures`, or what a `list` query lists: services, nodes, categories,
@@ -418,8 +420,7 @@ fn architecture_table(all: &[Architecture], style: Style) -> String {
         return "no architectures\n".into();
     }
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS)
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners())
         .set_content_arrangement(ContentArrangement::Dynamic);
     if !style.color {
         t.force_no_tty();

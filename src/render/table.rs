@@ -23,8 +23,7 @@ const PIPED_WIDTH: u16 = 110;
 
 fn table(style: Style, header: &[&str]) -> Table {
     let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .apply_modifier(comfy_table::modifiers::UTF8_ROUND_CORNERS);
+    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
     if style.color {
         t.set_content_arrangement(ContentArrangement::Dynamic);
         t.enforce_styling();

@@ -254,6 +254,39 @@ fn help_lists_examples() {
 }
 
 #[test]
+fn subcommand_help_keeps_its_description_and_arguments() {
+    // The subcommands' arguments are built only when used (`defer` in `src/cli.rs`), and
+    // a doc comment on an argument struct would then replace the variant's description.
+    for (args, first, argument) in [
+        (["ask", "--help"], "Answer one query", "<QUERY>..."),
+        (
+            ["draw", "--help"],
+            "Draw an architecture of graph/architectures/",
+            "<NAME>",
+        ),
+        (
+            ["export", "--help"],
+            "Export the whole graph",
+            "--query <QUERY>",
+        ),
+        (["list", "--help"], "List the architectures", "<WHAT>..."),
+        (
+            ["help", "draw"],
+            "Draw an architecture of graph/architectures/",
+            "<NAME>",
+        ),
+    ] {
+        let out = awsgraph().args(args).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{args:?}: {text}");
+        assert!(text.starts_with(first), "{args:?}: {text}");
+        assert!(text.contains(argument), "{args:?}: {text}");
+        // The global options are still offered on every subcommand.
+        assert!(text.contains("--format <FORMAT>"), "{args:?}: {text}");
+    }
+}
+
+#[test]
 fn help_query_lists_forms() {
     let (code, out, _) = ask("help", &[]);
     assert_eq!(code, 0);
