@@ -371,7 +371,7 @@ pub fn read_dir(dir: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadEr
 /// [`read_dir`], reading only the files whose diagnostic name passes `keep`.
 pub fn read_dir_where(
     dir: &Path,
-    keep: impl Fn(&str) -> bool,
+    keep: impl Fn(&str) -> bool + Sync,
 ) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NoDirectory(dir.to_path_buf()));
@@ -388,17 +388,23 @@ pub fn read_dir_where(
             .to_string_lossy()
             .into_owned()
     };
-    let mut files = Vec::new();
-    for p in paths {
-        let name = display(&p);
+    // Read in parallel: for a large directory, copying the texts into memory takes a
+    // noticeable share of a load. Results are taken in path order.
+    enum Read {
+        Skipped,
+        Text(SourceFile),
+        Problem(Diagnostic),
+    }
+    let read = |p: &PathBuf| {
+        let name = display(p);
         if !keep(&name) {
-            continue;
+            return Read::Skipped;
         }
-        let too_big = std::fs::metadata(&p)
+        let too_big = std::fs::metadata(p)
             .map(|m| m.len() > MAX_FILE_BYTES)
             .unwrap_or(false);
         if too_big {
-            problems.push(file_diag(
+            return Read::Problem(file_diag(
                 &name,
                 format!(
                     "file is larger than {} MB; refusing to parse it",
@@ -406,15 +412,14 @@ pub fn read_dir_where(
                 ),
                 Some("split it into several files under graph/".into()),
             ));
-            continue;
         }
-        match std::fs::read(&p) {
+        match std::fs::read(p) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceFile {
+                Ok(text) => Read::Text(SourceFile {
                     name,
                     text: text.into(),
                 }),
-                Err(e) => problems.push(file_diag(
+                Err(e) => Read::Problem(file_diag(
                     &name,
                     format!(
                         "file is not UTF-8 text (invalid byte at offset {})",
@@ -423,7 +428,19 @@ pub fn read_dir_where(
                     None,
                 )),
             },
-            Err(e) => problems.push(file_diag(&name, format!("cannot read file: {e}"), None)),
+            Err(e) => Read::Problem(file_diag(&name, format!("cannot read file: {e}"), None)),
+        }
+    };
+    let results: Vec<Read> = {
+        use rayon::prelude::*;
+        paths.par_iter().map(read).collect()
+    };
+    let mut files = Vec::new();
+    for r in results {
+        match r {
+            Read::Skipped => {}
+            Read::Text(f) => files.push(f),
+            Read::Problem(d) => problems.push(d),
         }
     }
     if files.is_empty() && problems.is_empty() {
@@ -654,28 +671,6 @@ fn parse_options() -> serde_saphyr::Options {
 ///
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
-pub fn trace(what: &str) {
-    if std::env::var_os("AWSG_TRACE").is_none() {
-        return;
-    }
-    use std::sync::OnceLock;
-    static T0: OnceLock<std::time::Instant> = OnceLock::new();
-    let t0 = T0.get_or_init(std::time::Instant::now);
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let get = |k: &str| {
-        s.lines()
-            .find(|l| l.starts_with(k))
-            .map(|l| l[k.len()..].trim().to_string())
-            .unwrap_or_default()
-    };
-    eprintln!(
-        "[{:8.3} s] {what:30} rss {} hwm {}",
-        t0.elapsed().as_secs_f64(),
-        get("VmRSS:"),
-        get("VmHWM:")
-    );
-}
-
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
@@ -1023,9 +1018,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                             );
                             continue;
                         }
-                        if let Some(bad) =
-                            note.and_then(|n| n.chars().find(|c| is_forbidden_control(*c)))
-                        {
+                        if let Some(bad) = note.and_then(forbidden_control) {
                             c.error(
                                 t_at,
                                 format!(
@@ -1298,7 +1291,7 @@ fn check_node(
         .take()
         .map(|s| trimmed(s.value))
         .unwrap_or_default();
-    let mut sources = Vec::new();
+    let mut sources = Vec::with_capacity(raw.sources.len());
     for s in &raw.sources {
         match parse_source(s.value.trim()) {
             Some(src) => sources.push(src),
@@ -1399,7 +1392,7 @@ fn check_node(
     // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
     // sequence in a summary, say) would act there instead of being shown.
     for (field, text) in node_texts(&node) {
-        if let Some(bad) = text.chars().find(|c| is_forbidden_control(*c)) {
+        if let Some(bad) = forbidden_control(text) {
             after.error(
                 id_at,
                 format!(
@@ -2202,6 +2195,16 @@ fn node_texts(n: &Node) -> Vec<(&'static str, &str)> {
 
 fn is_forbidden_control(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
+}
+
+/// The first control character in `text` that may not be shown as text. Printable ASCII
+/// is checked byte by byte first: every text of a large directory passes through here.
+fn forbidden_control(text: &str) -> Option<char> {
+    let printable = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
+    if text.bytes().all(|b| printable(&b)) {
+        return None;
+    }
+    text.chars().find(|c| is_forbidden_control(*c))
 }
 
 fn typed_property(

@@ -97,18 +97,16 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
         }
     }
     let (names, compact) = rayon::join(|| names.sorted(), || compact.sorted());
+    let same_key = |a: &(&str, u32), b: &(&str, u32)| a.0 == b.0;
     // Ties go to the lowest node position: a name belongs to the first node that has it.
-    let first = names
-        .groups()
-        .map(|group| (names.key(group[0]), group[0].2));
-    let merged = compact.groups().map(|group| {
-        let node = group[0].2;
-        let node = if group.iter().all(|e| e.2 == node) {
-            node
+    let first = names.chunk_by(same_key).map(|group| group[0]);
+    let merged = compact.chunk_by(same_key).map(|group| {
+        let (key, node) = group[0];
+        if group.iter().all(|e| e.1 == node) {
+            (key, node)
         } else {
-            AMBIGUOUS
-        };
-        (compact.key(group[0]), node)
+            (key, AMBIGUOUS)
+        }
     });
     Indexes {
         names: Index::from_sorted(first),
@@ -121,33 +119,26 @@ pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
 struct Keys {
     text: String,
     /// (start, end) in `text`, and the node.
-    entries: Vec<(u32, u32, u32)>,
+    entries: Vec<(usize, usize, u32)>,
 }
 
 impl Keys {
     fn push(&mut self, key: &str, node: u32) {
         let start = self.text.len();
         self.text.push_str(key);
-        let end = u32::try_from(self.text.len()).expect("name keys under 4 GB");
-        self.entries.push((start as u32, end, node));
+        self.entries.push((start, self.text.len(), node));
     }
 
-    fn key(&self, (start, end, _): (u32, u32, u32)) -> &str {
-        &self.text[start as usize..end as usize]
-    }
-
-    /// Sorted in place by key, then node.
-    fn sorted(mut self) -> Self {
+    /// (key, node) sorted by key, then node.
+    fn sorted(&self) -> Vec<(&str, u32)> {
         use rayon::slice::ParallelSliceMut;
-        let mut entries = std::mem::take(&mut self.entries);
-        entries.par_sort_unstable_by(|a, b| self.key(*a).cmp(self.key(*b)).then(a.2.cmp(&b.2)));
-        self.entries = entries;
-        self
-    }
-
-    /// Runs of entries with the same key, in the order of `entries`.
-    fn groups(&self) -> impl Iterator<Item = &[(u32, u32, u32)]> {
-        self.entries.chunk_by(|a, b| self.key(*a) == self.key(*b))
+        let mut items: Vec<(&str, u32)> = self
+            .entries
+            .iter()
+            .map(|&(start, end, node)| (&self.text[start..end], node))
+            .collect();
+        items.par_sort_unstable();
+        items
     }
 }
 

@@ -280,7 +280,15 @@ fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
 }
 
 fn parse_number(s: &str, text: &str) -> Result<f64, QuantityError> {
-    let cleaned: String = s.chars().filter(|c| *c != ',' && *c != '_').collect();
+    // Most numbers have no separators to drop, and need no copy.
+    let cleaned: std::borrow::Cow<str> = if s.contains([',', '_']) {
+        s.chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    };
     let ok = !cleaned.is_empty()
         && cleaned.chars().filter(|c| *c == '.').count() <= 1
         && !cleaned.starts_with('.')
