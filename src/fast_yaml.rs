@@ -68,6 +68,11 @@ struct Reader<'a> {
     /// Whether the whole text is ASCII, so a column is a byte count (the usual case;
     /// counting characters for every value was a few percent of a large load).
     ascii: bool,
+    /// Items and entries of the collections being read, innermost last. Each collection
+    /// takes its own off the end into a vector of exactly their number: growing a
+    /// vector per collection item by item was a good part of the reader's allocations.
+    items: Vec<Yaml<'a>>,
+    entries: Vec<(Yaml<'a>, Yaml<'a>)>,
     i: usize,
     line: u32,
     line_start: usize,
@@ -79,6 +84,8 @@ impl<'a> Reader<'a> {
             src,
             b: src.as_bytes(),
             ascii: src.is_ascii(),
+            items: Vec::new(),
+            entries: Vec::new(),
             i: 0,
             line: 1,
             line_start: 0,
@@ -234,13 +241,14 @@ impl<'a> Reader<'a> {
     /// A block sequence at column `indent`; the cursor is at its first `-`.
     fn sequence(&mut self, indent: usize) -> R<Yaml<'a>> {
         let at = self.pos(self.i);
-        let mut items = Vec::new();
+        let base = self.items.len();
         loop {
             let dash = self.i;
             self.i += 1;
             self.skip_spaces();
             if self.at_line_end() {
-                items.push(self.nested(indent)?);
+                let v = self.nested(indent)?;
+                self.items.push(v);
             } else {
                 let col = self.i - self.line_start;
                 if self.is_seq_item(self.i) {
@@ -248,11 +256,11 @@ impl<'a> Reader<'a> {
                 }
                 if self.starts_key() {
                     let m = self.mapping(col)?;
-                    items.push(m);
+                    self.items.push(m);
                 } else {
                     let v = self.inline_value()?;
                     self.end_line()?;
-                    items.push(v);
+                    self.items.push(v);
                 }
             }
             let _ = dash;
@@ -265,7 +273,7 @@ impl<'a> Reader<'a> {
         }
         Ok(Yaml {
             at,
-            node: YNode::Seq(items),
+            node: YNode::Seq(self.items.drain(base..).collect()),
         })
     }
 
@@ -293,7 +301,7 @@ impl<'a> Reader<'a> {
     /// A block mapping whose keys start at column `indent`; the cursor is at its first key.
     fn mapping(&mut self, indent: usize) -> R<Yaml<'a>> {
         let at = self.pos(self.i);
-        let mut entries: Vec<(Yaml<'a>, Yaml<'a>)> = Vec::new();
+        let base = self.entries.len();
         loop {
             let key = self.key()?;
             self.skip_spaces();
@@ -304,7 +312,7 @@ impl<'a> Reader<'a> {
                 self.end_line()?;
                 v
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             match self.next_content_line()? {
                 Some(n) if n == indent => {
                     if self.is_seq_item(self.i + n) {
@@ -319,7 +327,7 @@ impl<'a> Reader<'a> {
         }
         Ok(Yaml {
             at,
-            node: YNode::Map(entries),
+            node: YNode::Map(self.entries.drain(base..).collect()),
         })
     }
 
@@ -388,25 +396,25 @@ impl<'a> Reader<'a> {
 
     fn flow_seq(&mut self) -> R<Yaml<'a>> {
         let (at, mut done) = self.flow_open(b']');
-        let mut items = Vec::new();
+        let base = self.items.len();
         while !done {
             self.skip_spaces();
             let item = match self.peek() {
                 Some(b'{') => self.flow_map()?,
                 _ => self.flow_scalar(false)?,
             };
-            items.push(item);
+            self.items.push(item);
             done = self.flow_next(b']')?;
         }
         Ok(Yaml {
             at,
-            node: YNode::Seq(items),
+            node: YNode::Seq(self.items.drain(base..).collect()),
         })
     }
 
     fn flow_map(&mut self) -> R<Yaml<'a>> {
         let (at, mut done) = self.flow_open(b'}');
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         while !done {
             self.skip_spaces();
             let key = self.flow_scalar(true)?;
@@ -423,12 +431,12 @@ impl<'a> Reader<'a> {
                 Some(b'{') => return Err(GiveUp),
                 _ => self.flow_scalar(false)?,
             };
-            entries.push((key, value));
+            self.entries.push((key, value));
             done = self.flow_next(b'}')?;
         }
         Ok(Yaml {
             at,
-            node: YNode::Map(entries),
+            node: YNode::Map(self.entries.drain(base..).collect()),
         })
     }
 
