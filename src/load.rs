@@ -1566,7 +1566,7 @@ impl<V> KeyMap<V> {
     fn get(&self, key: &str) -> Option<&V> {
         let hash = self.hasher.hash_one(key);
         self.table
-            .find(hash, |e| &self.text[e.1..e.2] == key)
+            .find(hash, |e| e.0 == hash && &self.text[e.1..e.2] == key)
             .map(|e| &e.3)
     }
 
@@ -1574,7 +1574,10 @@ impl<V> KeyMap<V> {
     fn insert(&mut self, key: &str, value: V) {
         let hash = self.hasher.hash_one(key);
         let text = &self.text;
-        if let Some(e) = self.table.find_mut(hash, |e| &text[e.1..e.2] == key) {
+        if let Some(e) = self
+            .table
+            .find_mut(hash, |e| e.0 == hash && &text[e.1..e.2] == key)
+        {
             e.3 = value;
             return;
         }
