@@ -698,9 +698,9 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let mut id_index: KeyMap<usize> = KeyMap::default();
     let mut relation_words = RelationWords::default();
     let mut file_relations: Vec<FileRelations> = Vec::new();
-    // Files are parsed a few at a time, in parallel, and each batch is registered and its
-    // nodes moved into the model before the next is parsed, so the parse trees of a large
-    // directory never all exist at once (peak memory, docs/performance.md).
+    // Files are parsed a few at a time, in parallel, and each batch's nodes are registered
+    // and moved into the model while the next batch is parsed, so the parse trees of a
+    // large directory never all exist at once (peak memory, docs/performance.md).
     let batch_len = 2 * rayon::current_num_threads().max(1);
     // Parsing one file, and checking each of its nodes on its own, needs nothing from the
     // other files; it runs in parallel. Checking on the thread that parsed also frees the
@@ -2295,6 +2295,24 @@ fn number_value(n: f64) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_map_sets_replaces_and_keeps_first() {
+        let mut m: KeyMap<usize> = KeyMap::default();
+        m.insert("lambda", 1);
+        m.insert_if_absent("lambda", 2);
+        assert_eq!(m.get("lambda"), Some(&1));
+        m.insert("lambda", 3);
+        assert_eq!(m.get("lambda"), Some(&3));
+        assert_eq!(m.get("lambd"), None);
+        assert_eq!(m.get(""), None);
+        // Enough keys to make the table grow several times.
+        for i in 0..5000 {
+            m.insert_if_absent(&format!("key {i}"), i);
+        }
+        assert!((0..5000).all(|i| m.get(&format!("key {i}")) == Some(&i)));
+        assert_eq!(m.get("lambda"), Some(&3));
+    }
 
     const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";
 

@@ -219,3 +219,84 @@ impl Index<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Kind;
+    use proptest::prelude::*;
+
+    fn node(id: &str, name: &str, aliases: &[&str]) -> Node {
+        Node {
+            id: id.into(),
+            name: name.into(),
+            kind: Kind::Service,
+            category: "test".into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            summary: String::new(),
+            properties: Vec::new(),
+            facts: Vec::new(),
+            sources: Vec::new(),
+            curated: true,
+            file: "test.yaml".into(),
+        }
+    }
+
+    /// The keys as first defined, before the buffer-reusing fast paths.
+    fn plain_compact_key(name: &str) -> String {
+        let k: String = name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        for prefix in ["amazon", "aws"] {
+            if let Some(rest) = k.strip_prefix(prefix)
+                && !rest.is_empty()
+            {
+                return rest.to_string();
+            }
+        }
+        k
+    }
+
+    proptest! {
+        #[test]
+        fn keys_match_their_plain_definitions(name in "\\PC{0,12}|[ \\t]?[A-Za-z0-9 _.-]{0,12}[ \\t]?") {
+            prop_assert_eq!(lookup_key(&name), name.trim().to_lowercase());
+            prop_assert_eq!(compact_key(&name), plain_compact_key(&name));
+        }
+    }
+
+    #[test]
+    fn keys_of_unusual_names() {
+        assert_eq!(lookup_key("\u{a0}Amazon EC2 "), "amazon ec2");
+        assert_eq!(lookup_key("ÄRGER"), "ärger");
+        assert_eq!(compact_key("AWS Snow Family"), "snowfamily");
+        assert_eq!(compact_key("Amazon"), "amazon");
+        assert_eq!(compact_key("Step-Functions"), "stepfunctions");
+    }
+
+    #[test]
+    fn first_node_wins_a_name_and_a_shared_compact_key_is_ambiguous() {
+        let nodes = [
+            node("StepFunctions", "Step Functions", &["SFN"]),
+            node("Other", "Other", &["step functions", "sfn", "OTHER"]),
+            node("Glue", "AWS Glue", &["glue"]),
+        ];
+        let ix = build(&nodes);
+        assert_eq!(ix.names.get("step functions"), Some(0));
+        assert_eq!(ix.names.get("sfn"), Some(0));
+        assert_eq!(ix.names.get("other"), Some(1));
+        assert_eq!(ix.names.get("aws glue"), Some(2));
+        assert_eq!(ix.names.get("missing"), None);
+        // Two nodes share `stepfunctions`; one node's several spellings of `glue` do not
+        // make it ambiguous.
+        assert_eq!(ix.compact.get("stepfunctions"), Some(AMBIGUOUS));
+        assert_eq!(ix.compact.get("glue"), Some(2));
+        let keys: Vec<&str> = ix.names.iter().map(|(k, _)| k).collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(keys, sorted, "keys are stored once each, in order");
+    }
+}
