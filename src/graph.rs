@@ -7,6 +7,7 @@
 //! graph keeps its nodes encoded and its name indexes in the embedded snapshot, so that a
 //! one-shot `ask` decodes only the nodes it looks at (issue 7, docs/performance.md).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -16,7 +17,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
-use crate::model::{EdgeData, Node, RelationDef};
+use crate::model::{Node, RelationDef};
 use crate::names::{self, Index, compact_key, lookup_key};
 use crate::snapshot;
 use crate::value::{Dimension, Value};
@@ -75,9 +76,18 @@ pub struct RelationMatch<'g> {
     pub inverse: bool,
 }
 
+/// An edge as the graph stores it. A note of the built-in graph is borrowed from the
+/// snapshot embedded in the binary instead of copied at every start.
+#[derive(Debug)]
+struct StoredEdge {
+    /// Index into the graph's relations.
+    relation: usize,
+    note: Option<Cow<'static, str>>,
+}
+
 pub struct KnowledgeGraph {
     /// The edges; node weights live in `nodes`, at the position of their `NodeIndex`.
-    graph: StableDiGraph<(), EdgeData>,
+    graph: StableDiGraph<(), StoredEdge>,
     nodes: NodeStore,
     relations: Vec<RelationDef>,
     /// lowercase id, name and alias → node (`names::Indexes`). The built-in graph's
@@ -237,7 +247,13 @@ impl KnowledgeGraph {
             k.relations,
             NodeStore::Owned(k.nodes),
             k.edges.len(),
-            k.edges,
+            k.edges.into_iter().map(|(from, to, e)| {
+                let edge = StoredEdge {
+                    relation: e.relation,
+                    note: e.note.map(Cow::Owned),
+                };
+                (from, to, edge)
+            }),
             index.names,
             index.compact,
             k.report,
@@ -255,7 +271,9 @@ impl KnowledgeGraph {
                 decoded,
             },
             s.edges.count(),
-            s.edges.iter(),
+            s.edges
+                .into_links()
+                .map(|(from, to, relation, note)| (from, to, StoredEdge { relation, note })),
             s.names,
             s.compact,
             s.report,
@@ -266,7 +284,7 @@ impl KnowledgeGraph {
         relations: Vec<RelationDef>,
         nodes: NodeStore,
         edge_count: usize,
-        edges: impl IntoIterator<Item = (usize, usize, EdgeData)>,
+        edges: impl IntoIterator<Item = (usize, usize, StoredEdge)>,
         names: Index<'static>,
         compact: Index<'static>,
         report: Report,
@@ -318,6 +336,20 @@ impl KnowledgeGraph {
         &self.report
     }
 
+    /// A node's id. A built-in node not decoded yet is not decoded for it.
+    pub fn node_id(&self, key: NodeKey) -> &str {
+        let i = key.0 as usize;
+        match &self.nodes {
+            NodeStore::Owned(nodes) => &nodes[i].id,
+            NodeStore::Lazy { encoded, decoded } => match decoded[i].get() {
+                Some(n) => &n.id,
+                // `snapshot_equals_yaml` reads every id this way, so this cannot fail in
+                // a tested build.
+                None => snapshot::node_id(encoded.get(i)).expect("built-in node id decodes"),
+            },
+        }
+    }
+
     pub fn node(&self, key: NodeKey) -> &Node {
         let i = key.0 as usize;
         match &self.nodes {
@@ -355,7 +387,10 @@ impl KnowledgeGraph {
         (&self.graph).edge_references().map(|e| self.view(e))
     }
 
-    fn view<'g>(&'g self, e: petgraph::stable_graph::EdgeReference<'g, EdgeData>) -> EdgeView<'g> {
+    fn view<'g>(
+        &'g self,
+        e: petgraph::stable_graph::EdgeReference<'g, StoredEdge>,
+    ) -> EdgeView<'g> {
         EdgeView {
             from: NodeKey::of(e.source()),
             to: NodeKey::of(e.target()),

@@ -207,25 +207,27 @@ impl Edges<'_> {
     pub fn count(&self) -> usize {
         self.words.len() / 20
     }
+}
 
-    /// (from node, to node, edge) as indices into `Snapshot::nodes`.
-    pub fn iter(&self) -> impl Iterator<Item = (usize, usize, EdgeData)> + '_ {
-        let notes = &*self.notes;
-        self.words.chunks_exact(20).map(move |c| {
+impl Edges<'static> {
+    /// (from node, to node, relation, note) as indices into `Snapshot::nodes` and the
+    /// relations. The notes of the snapshot embedded in the binary are borrowed from it:
+    /// copying them was a visible part of a one-shot `ask`.
+    pub fn into_links(
+        self,
+    ) -> impl Iterator<Item = (usize, usize, usize, Option<Cow<'static, str>>)> {
+        let count = self.count();
+        (0..count).map(move |k| {
             let w = |i: usize| {
                 let mut b = [0; 4];
-                b.copy_from_slice(&c[4 * i..4 * i + 4]);
+                b.copy_from_slice(&self.words[20 * k + 4 * i..20 * k + 4 * i + 4]);
                 u32::from_le_bytes(b) as usize
             };
-            let note = (w(3) != NO_NOTE as usize).then(|| notes[w(3)..w(4)].to_string());
-            (
-                w(0),
-                w(1),
-                EdgeData {
-                    relation: w(2),
-                    note,
-                },
-            )
+            let note = (w(3) != NO_NOTE as usize).then(|| match &self.notes {
+                Cow::Borrowed(notes) => Cow::Borrowed(&notes[w(3)..w(4)]),
+                Cow::Owned(notes) => Cow::Owned(notes[w(3)..w(4)].to_string()),
+            });
+            (w(0), w(1), w(2), note)
         })
     }
 }
@@ -233,6 +235,13 @@ impl Edges<'_> {
 /// Decodes one node of [`Snapshot::nodes`] (see [`Nodes::get`]).
 pub fn decode_node(bytes: &[u8]) -> Result<Node, postcard::Error> {
     postcard::from_bytes(bytes)
+}
+
+/// The id of an encoded node, without decoding the rest of it: `id` is a node's first
+/// field, so its encoding starts the node's. Answers that only name a node (the other
+/// ends of `compare`'s shared links, say) decoded whole nodes for it.
+pub fn node_id(bytes: &[u8]) -> Result<&str, postcard::Error> {
+    postcard::take_from_bytes::<&str>(bytes).map(|(id, _)| id)
 }
 
 #[cfg(test)]
@@ -253,7 +262,10 @@ mod tests {
         // A fresh graph, so that `node` decodes each node here rather than `nodes` first.
         let lazy = KnowledgeGraph::builtin().expect("snapshot decodes");
         for (key, n) in yaml.nodes() {
+            // The id is read from the encoding before the node is decoded.
+            assert_eq!(lazy.node_id(key), n.id);
             assert_eq!(lazy.node(key), n);
+            assert_eq!(lazy.node_id(key), n.id);
         }
         let nodes = |g: &KnowledgeGraph| g.nodes().map(|(k, n)| (k, n.clone())).collect::<Vec<_>>();
         assert_eq!(nodes(&snap), nodes(&yaml));

@@ -420,9 +420,9 @@ impl Diagram {
             .edges()
             .map(|e| {
                 (
-                    graph.node(e.from).id.clone(),
+                    graph.node_id(e.from).to_string(),
                     e.relation.id.clone(),
-                    graph.node(e.to).id.clone(),
+                    graph.node_id(e.to).to_string(),
                 )
             })
             .collect();

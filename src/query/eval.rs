@@ -156,9 +156,9 @@ pub fn eval<'g>(g: &'g KnowledgeGraph, q: &Query) -> Result<Answer<'g>, EvalErro
                 edges: edges
                     .into_iter()
                     .map(|e| EdgeLine {
-                        from: Cow::Borrowed(&g.node(e.from).id),
+                        from: Cow::Borrowed(g.node_id(e.from)),
                         relation: Cow::Borrowed(&e.relation.id),
-                        to: Cow::Borrowed(&g.node(e.to).id),
+                        to: Cow::Borrowed(g.node_id(e.to)),
                         note: e.note.map(Cow::Borrowed),
                     })
                     .collect(),
@@ -356,9 +356,9 @@ fn compare<'g>(g: &'g KnowledgeGraph, keys: &[NodeKey]) -> Comparison<'g> {
                     Direction::Incoming => (l.other, k),
                 };
                 let e = EdgeLine {
-                    from: Cow::Borrowed(&g.node(from).id),
+                    from: Cow::Borrowed(g.node_id(from)),
                     relation: Cow::Borrowed(&l.relation.id),
-                    to: Cow::Borrowed(&g.node(to).id),
+                    to: Cow::Borrowed(g.node_id(to)),
                     note: l.note.map(Cow::Borrowed),
                 };
                 let dup = between.iter().any(|b| {
@@ -373,7 +373,7 @@ fn compare<'g>(g: &'g KnowledgeGraph, keys: &[NodeKey]) -> Comparison<'g> {
             }
             set.push(LinkLine {
                 phrase: phrase_of(&l),
-                target: Cow::Borrowed(&g.node(l.other).id),
+                target: Cow::Borrowed(g.node_id(l.other)),
             });
         }
         set.sort_unstable();
@@ -393,7 +393,7 @@ fn compare<'g>(g: &'g KnowledgeGraph, keys: &[NodeKey]) -> Comparison<'g> {
         .iter()
         .zip(&link_sets)
         .map(|(k, set)| UniqueLinks {
-            node: Cow::Borrowed(&g.node(*k).id),
+            node: Cow::Borrowed(g.node_id(*k)),
             links: set
                 .iter()
                 .filter(|l| shared.binary_search(l).is_err())
