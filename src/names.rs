@@ -83,9 +83,9 @@ pub struct Indexes {
 }
 
 pub fn build<'a>(nodes: impl IntoIterator<Item = &'a Node>) -> Indexes {
-    // Every key is written into one shared buffer and sorted as a (start, end, node)
-    // triple: a graph loaded from a large directory has hundreds of thousands of keys,
-    // and a `String` each made allocating and freeing them most of the index's cost.
+    // Every key is written into one shared buffer and sorted as a slice of it with its
+    // node: a graph loaded from a large directory has hundreds of thousands of keys, and
+    // a `String` each made allocating and freeing them most of the index's cost.
     let mut names = Keys::default();
     let mut compact = Keys::default();
     let (mut lower, mut squeezed) = (String::new(), String::new());
