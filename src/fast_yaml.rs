@@ -751,6 +751,14 @@ fn spanned<T>(at: Pos, value: T) -> Spanned<T> {
     }
 }
 
+/// A sequence whose items `item` reads, each kept with its position.
+fn spanned_seq<'a, T>(y: Yaml<'a>, item: impl Fn(Yaml<'a>) -> R<T>) -> R<Vec<Spanned<T>>> {
+    y.seq()?
+        .into_iter()
+        .map(|y| Ok(spanned(y.at, item(y)?)))
+        .collect()
+}
+
 /// A mapping read in written order with unique keys, as `Ordered` is.
 fn ordered<'a, V>(
     y: Yaml<'a>,
@@ -775,22 +783,12 @@ impl File {
         let mut f = Fields::new(y, &["relations", "category", "nodes"])?;
         let relations = f
             .take("relations")
-            .map(|r| {
-                r.seq()?
-                    .into_iter()
-                    .map(|y| Ok(spanned(y.at, Relation::from_yaml(y)?)))
-                    .collect::<R<Vec<_>>>()
-            })
+            .map(|r| spanned_seq(r, Relation::from_yaml))
             .transpose()?;
         let category = f.string("category")?;
         let nodes = f
             .take("nodes")
-            .map(|r| {
-                r.seq()?
-                    .into_iter()
-                    .map(|y| Ok(spanned(y.at, Node::from_yaml(y)?)))
-                    .collect::<R<Vec<_>>>()
-            })
+            .map(|r| spanned_seq(r, Node::from_yaml))
             .transpose()?;
         Ok(File {
             relations,
@@ -862,11 +860,7 @@ impl Node {
             },
             facts: match f.take("facts") {
                 None => Vec::new(),
-                Some(y) => y
-                    .seq()?
-                    .into_iter()
-                    .map(|y| Ok(spanned(y.at, FactEntry::from_yaml(y)?)))
-                    .collect::<R<_>>()?,
+                Some(y) => spanned_seq(y, FactEntry::from_yaml)?,
             },
             sources: strings(f.take("sources"))?,
             relations: match f.take("relations") {
