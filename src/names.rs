@@ -147,6 +147,14 @@ impl Keys {
     }
 }
 
+/// The little-endian `u32` at byte `at`: the word of the flat tables here and in the
+/// snapshot.
+pub fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    let mut w = [0; 4];
+    w.copy_from_slice(&bytes[at..at + 4]);
+    u32::from_le_bytes(w)
+}
+
 /// String keys sorted bytewise, each with a `u32`, kept as two flat byte arrays and
 /// searched where they lie. The built-in graph's indexes borrow from the snapshot
 /// embedded in the binary, so loading them costs nothing whatever their size; decoding
@@ -183,9 +191,7 @@ impl Index<'_> {
     }
 
     fn word(&self, at: usize) -> u32 {
-        let mut w = [0; 4];
-        w.copy_from_slice(&self.entries[at..at + 4]);
-        u32::from_le_bytes(w)
+        u32_at(&self.entries, at)
     }
 
     fn key_bytes(&self, i: usize) -> &[u8] {

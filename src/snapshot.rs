@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{Diagnostic, Knowledge, Report, Severity};
 use crate::model::{EdgeData, Node, RelationDef};
-use crate::names::Index;
+use crate::names::{Index, u32_at};
 
 /// A diagnostic with the byte span that its JSON form leaves out, so warnings of the
 /// built-in graph keep their caret display.
@@ -153,9 +153,7 @@ impl Nodes<'_> {
     }
 
     fn end(&self, i: usize) -> usize {
-        let mut b = [0; 4];
-        b.copy_from_slice(&self.ends[4 * i..4 * i + 4]);
-        u32::from_le_bytes(b) as usize
+        u32_at(&self.ends, 4 * i) as usize
     }
 
     /// The encoding of node `i`, for [`decode_node`].
@@ -218,11 +216,7 @@ impl Edges<'static> {
     ) -> impl Iterator<Item = (usize, usize, usize, Option<Cow<'static, str>>)> {
         let count = self.count();
         (0..count).map(move |k| {
-            let w = |i: usize| {
-                let mut b = [0; 4];
-                b.copy_from_slice(&self.words[20 * k + 4 * i..20 * k + 4 * i + 4]);
-                u32::from_le_bytes(b) as usize
-            };
+            let w = |i: usize| u32_at(&self.words, 20 * k + 4 * i) as usize;
             let note = (w(3) != NO_NOTE as usize).then(|| match &self.notes {
                 Cow::Borrowed(notes) => Cow::Borrowed(&notes[w(3)..w(4)]),
                 Cow::Owned(notes) => Cow::Owned(notes[w(3)..w(4)].to_string()),
