@@ -8,6 +8,10 @@
 //! mappings and sequences, one-line flow collections, single-line plain and quoted
 //! scalars, comments. This module reads exactly that part and nothing more.
 //!
+//! It reads the way serde reads: the field being filled decides what comes next, so a
+//! value goes from the text into its raw struct without a YAML tree in between (building
+//! and then converting a tree was more than half of a large load).
+//!
 //! It never decides that a file is wrong. Whenever it meets anything outside the subset,
 //! or anything it is not certain serde-saphyr reads the same way (an anchor, a block
 //! scalar, a multi-line scalar, `yes`, `1e3`, a date, a null, a duplicate key, an unknown
@@ -34,32 +38,85 @@ type R<T> = Result<T, GiveUp>;
 pub(crate) fn parse_file(text: &str) -> R<File> {
     // Whole-file shapes the line reader does not handle: carriage returns, tabs (YAML
     // forbids them in indentation and they are rare in text), a byte order mark.
-    if text.bytes().any(|b| b == b'\r' || b == b'\t') || text.starts_with('\u{feff}') {
+    if memchr::memchr2(b'\r', b'\t', text.as_bytes()).is_some() || text.starts_with('\u{feff}') {
         return Err(GiveUp);
     }
-    let mut p = Reader::new(text);
-    let root = p.document()?;
-    File::from_yaml(root)
+    Reader::new(text).file()
 }
 
 // ---------------------------------------------------------------------------------------
-// A YAML tree of the subset, borrowing from the text.
+// Values as the reader meets them.
 // ---------------------------------------------------------------------------------------
 
-#[derive(Debug)]
-struct Yaml<'a> {
+/// A scalar as written; the field it fills decides its type.
+struct Scalar<'a> {
     at: Pos,
-    node: YNode<'a>,
+    text: Text<'a>,
 }
 
-#[derive(Debug)]
-enum YNode<'a> {
-    /// A plain (unquoted) scalar: its type depends on its text.
+enum Text<'a> {
+    /// Unquoted: its type depends on its text.
     Plain(&'a str),
-    /// A quoted scalar: always a string.
+    /// Quoted: always a string.
     Quoted(Cow<'a, str>),
-    Seq(Vec<Yaml<'a>>),
-    Map(Vec<(Yaml<'a>, Yaml<'a>)>),
+}
+
+/// A value the cursor has reached. A scalar is read at once; a collection is only opened
+/// (the cursor at its bracket, dash or first key) and read by the field that expects it.
+enum Value<'a> {
+    Scalar(Scalar<'a>),
+    /// `[...]`; `block` when it stands in block context, so its line must end after it.
+    FlowSeq {
+        at: Pos,
+        block: bool,
+    },
+    FlowMap {
+        at: Pos,
+        block: bool,
+    },
+    /// Items whose dashes are at column `indent`.
+    BlockSeq {
+        at: Pos,
+        indent: usize,
+    },
+    /// Keys at column `indent`.
+    BlockMap {
+        at: Pos,
+        indent: usize,
+    },
+}
+
+impl Value<'_> {
+    fn at(&self) -> Pos {
+        match self {
+            Value::Scalar(s) => s.at,
+            Value::FlowSeq { at, .. }
+            | Value::FlowMap { at, .. }
+            | Value::BlockSeq { at, .. }
+            | Value::BlockMap { at, .. } => *at,
+        }
+    }
+
+    fn is_map(&self) -> bool {
+        matches!(self, Value::FlowMap { .. } | Value::BlockMap { .. })
+    }
+
+    fn is_seq(&self) -> bool {
+        matches!(self, Value::FlowSeq { .. } | Value::BlockSeq { .. })
+    }
+}
+
+/// Where a value stands, which decides the shapes it may take.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// After `key:` of a block mapping whose keys are at this column.
+    MapValue(usize),
+    /// After the dash of a block sequence item at this column (`- key: v` opens a mapping).
+    SeqItem(usize),
+    /// An item of `[...]`: a scalar or `{...}`.
+    InFlowSeq,
+    /// A value of `{...}`: a scalar or `[...]`.
+    InFlowMap,
 }
 
 struct Reader<'a> {
@@ -68,15 +125,14 @@ struct Reader<'a> {
     /// Whether the whole text is ASCII, so a column is a byte count (the usual case;
     /// counting characters for every value was a few percent of a large load).
     ascii: bool,
-    /// Items and entries of the collections being read, innermost last. Each collection
-    /// takes its own off the end into a vector of exactly their number: growing a
-    /// vector per collection item by item was a good part of the reader's allocations.
-    items: Vec<Yaml<'a>>,
-    entries: Vec<(Yaml<'a>, Yaml<'a>)>,
     i: usize,
     line: u32,
     line_start: usize,
 }
+
+// ---------------------------------------------------------------------------------------
+// Lines, scalars and the shape of the next value.
+// ---------------------------------------------------------------------------------------
 
 impl<'a> Reader<'a> {
     fn new(src: &'a str) -> Self {
@@ -84,8 +140,6 @@ impl<'a> Reader<'a> {
             src,
             b: src.as_bytes(),
             ascii: src.is_ascii(),
-            items: Vec::new(),
-            entries: Vec::new(),
             i: 0,
             line: 1,
             line_start: 0,
@@ -93,11 +147,15 @@ impl<'a> Reader<'a> {
     }
 
     fn pos(&self, at: usize) -> Pos {
-        let before = &self.src[self.line_start..at];
-        let column = if self.ascii || before.is_ascii() {
-            before.len()
+        let column = if self.ascii {
+            at - self.line_start
         } else {
-            before.chars().count()
+            let before = &self.src[self.line_start..at];
+            if before.is_ascii() {
+                before.len()
+            } else {
+                before.chars().count()
+            }
         };
         Pos::new(self.line, column as u32 + 1)
     }
@@ -108,6 +166,14 @@ impl<'a> Reader<'a> {
 
     fn peek_at(&self, at: usize) -> Option<u8> {
         self.b.get(at).copied()
+    }
+
+    /// The first position from `at` on whose byte is in `table`, or the end of the text.
+    fn scan(&self, at: usize, table: &[bool; 256]) -> usize {
+        self.b[at..]
+            .iter()
+            .position(|&c| table[c as usize])
+            .map_or(self.b.len(), |k| at + k)
     }
 
     fn skip_spaces(&mut self) {
@@ -156,10 +222,7 @@ impl<'a> Reader<'a> {
     }
 
     fn line_end(&self, from: usize) -> usize {
-        self.b[from..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(self.b.len(), |k| from + k)
+        memchr::memchr(b'\n', &self.b[from..]).map_or(self.b.len(), |k| from + k)
     }
 
     /// After a value: only spaces and a comment may follow on the line. Moves to the
@@ -197,247 +260,155 @@ impl<'a> Reader<'a> {
         self.b.get(at) == Some(&b'-') && matches!(self.b.get(at + 1), None | Some(b' ' | b'\n'))
     }
 
-    fn document(&mut self) -> R<Yaml<'a>> {
-        let Some(indent) = self.next_content_line()? else {
+    /// Where the plain mapping key at the cursor ends: at a `:` followed by a space or the
+    /// line end. `None` when the line holds no key.
+    fn key_end(&self) -> Option<usize> {
+        if is_indicator(self.peek()?) {
+            return None;
+        }
+        let mut j = self.i;
+        loop {
+            j = self.scan(j, &BLOCK_STOPS);
+            match self.b.get(j)? {
+                b'\n' => return None,
+                b'#' if self.b[j - 1] == b' ' => return None,
+                b':' if matches!(self.b.get(j + 1), None | Some(b' ' | b'\n')) => return Some(j),
+                _ => j += 1,
+            }
+        }
+    }
+
+    /// A plain key of a block mapping and its colon.
+    fn key(&mut self) -> R<Scalar<'a>> {
+        let end = self.key_end().ok_or(GiveUp)?;
+        let start = self.i;
+        let text = &self.src[start..end];
+        if !plain_is_safe_key(text) {
             return Err(GiveUp);
+        }
+        self.i = end + 1;
+        Ok(Scalar {
+            at: self.pos(start),
+            text: Text::Plain(text),
+        })
+    }
+
+    /// The value at the cursor, in `slot`. A scalar in block context is read with the
+    /// rest of its line.
+    fn value(&mut self, slot: Slot) -> R<Value<'a>> {
+        let parent = match slot {
+            Slot::InFlowSeq => {
+                return match self.peek() {
+                    Some(b'{') => Ok(Value::FlowMap {
+                        at: self.pos(self.i),
+                        block: false,
+                    }),
+                    _ => Ok(Value::Scalar(self.flow_scalar(false)?)),
+                };
+            }
+            Slot::InFlowMap => {
+                return match self.peek() {
+                    Some(b'[') => Ok(Value::FlowSeq {
+                        at: self.pos(self.i),
+                        block: false,
+                    }),
+                    Some(b'{') => Err(GiveUp),
+                    _ => Ok(Value::Scalar(self.flow_scalar(false)?)),
+                };
+            }
+            Slot::MapValue(p) | Slot::SeqItem(p) => p,
         };
-        if indent != 0 {
-            return Err(GiveUp);
+        if self.at_line_end() {
+            return self.nested(parent, matches!(slot, Slot::MapValue(_)));
         }
-        let root = self.block(0)?;
-        if self.next_content_line()?.is_some() {
-            return Err(GiveUp);
+        if let Slot::SeqItem(_) = slot {
+            if self.is_seq_item(self.i) {
+                return Err(GiveUp);
+            }
+            if self.key_end().is_some() {
+                return Ok(Value::BlockMap {
+                    at: self.pos(self.i),
+                    indent: self.i - self.line_start,
+                });
+            }
         }
-        Ok(root)
+        let at = self.pos(self.i);
+        match self.peek() {
+            Some(b'[') => Ok(Value::FlowSeq { at, block: true }),
+            Some(b'{') => Ok(Value::FlowMap { at, block: true }),
+            Some(b'"' | b'\'') => {
+                let s = self.quoted()?;
+                self.end_line()?;
+                Ok(Value::Scalar(s))
+            }
+            Some(c) if is_indicator(c) => Err(GiveUp),
+            Some(_) => {
+                let s = self.inline_plain()?;
+                self.end_line()?;
+                Ok(Value::Scalar(s))
+            }
+            None => Err(GiveUp),
+        }
     }
 
-    /// A block collection whose first line has `indent` spaces; the cursor is at that
-    /// line's start. Ends with the cursor at the start of the first line that is not part
-    /// of it.
-    fn block(&mut self, indent: usize) -> R<Yaml<'a>> {
-        self.i += indent;
-        if self.is_seq_item(self.i) {
-            self.sequence(indent)
-        } else {
-            self.mapping(indent)
-        }
-    }
-
-    /// The value of `key:` with nothing after the colon: a nested block on the next lines.
-    /// A sequence may sit at the key's own indentation.
-    fn nested(&mut self, parent: usize) -> R<Yaml<'a>> {
+    /// The value of `key:` (or of a `-`) with nothing after it on the line: a block on the
+    /// next lines. A mapping's value may be a sequence at the key's own indentation.
+    fn nested(&mut self, parent: usize, of_key: bool) -> R<Value<'a>> {
         self.end_line()?;
         match self.next_content_line()? {
-            Some(n) if n > parent => self.block(n),
-            Some(n) if n == parent && self.is_seq_item(self.i + n) => {
+            Some(n) if n > parent || (of_key && n == parent && self.is_seq_item(self.i + n)) => {
                 self.i += n;
-                self.sequence(n)
+                Ok(self.block_start(n))
             }
             // A null value: serde-saphyr's reading of it depends on the field.
             _ => Err(GiveUp),
         }
     }
 
-    /// A block sequence at column `indent`; the cursor is at its first `-`.
-    fn sequence(&mut self, indent: usize) -> R<Yaml<'a>> {
+    /// The block collection whose first line starts at the cursor, in column `indent`.
+    fn block_start(&self, indent: usize) -> Value<'a> {
         let at = self.pos(self.i);
-        let base = self.items.len();
-        loop {
-            let dash = self.i;
-            self.i += 1;
-            self.skip_spaces();
-            if self.at_line_end() {
-                let v = self.nested(indent)?;
-                self.items.push(v);
-            } else {
-                let col = self.i - self.line_start;
-                if self.is_seq_item(self.i) {
-                    return Err(GiveUp);
-                }
-                if self.starts_key() {
-                    let m = self.mapping(col)?;
-                    self.items.push(m);
-                } else {
-                    let v = self.inline_value()?;
-                    self.end_line()?;
-                    self.items.push(v);
-                }
-            }
-            let _ = dash;
-            match self.next_content_line()? {
-                Some(n) if n == indent && self.is_seq_item(self.i + n) => self.i += n,
-                Some(n) if n <= indent => break,
-                None => break,
-                Some(_) => return Err(GiveUp),
-            }
+        if self.is_seq_item(self.i) {
+            Value::BlockSeq { at, indent }
+        } else {
+            Value::BlockMap { at, indent }
         }
-        Ok(Yaml {
-            at,
-            node: YNode::Seq(self.items.drain(base..).collect()),
-        })
     }
 
-    /// Whether the text at the cursor is a plain mapping key followed by `: ` or `:` at
-    /// the end of the line.
-    fn starts_key(&self) -> bool {
-        let Some(first) = self.peek() else {
-            return false;
-        };
-        if is_indicator(first) {
-            return false;
-        }
-        let mut j = self.i;
-        while let Some(&c) = self.b.get(j) {
-            match c {
-                b'\n' => return false,
-                b'#' if self.b[j - 1] == b' ' => return false,
-                b':' if matches!(self.b.get(j + 1), None | Some(b' ' | b'\n')) => return true,
+    /// A plain scalar on the rest of the line in block context. One pass finds its end:
+    /// the line's end or a comment; a `: ` or a final `:` would make it a mapping.
+    fn inline_plain(&mut self) -> R<Scalar<'a>> {
+        let start = self.i;
+        let mut j = start;
+        loop {
+            j = self.scan(j, &BLOCK_STOPS);
+            match self.b.get(j) {
+                None | Some(b'\n') => break,
+                Some(b'#') if self.b[j - 1] == b' ' => break,
+                Some(b':') if matches!(self.b.get(j + 1), None | Some(b' ' | b'\n')) => {
+                    return Err(GiveUp);
+                }
                 _ => j += 1,
             }
         }
-        false
-    }
-
-    /// A block mapping whose keys start at column `indent`; the cursor is at its first key.
-    fn mapping(&mut self, indent: usize) -> R<Yaml<'a>> {
-        let at = self.pos(self.i);
-        let base = self.entries.len();
-        loop {
-            let key = self.key()?;
-            self.skip_spaces();
-            let value = if self.at_line_end() {
-                self.nested(indent)?
-            } else {
-                let v = self.inline_value()?;
-                self.end_line()?;
-                v
-            };
-            self.entries.push((key, value));
-            match self.next_content_line()? {
-                Some(n) if n == indent => {
-                    if self.is_seq_item(self.i + n) {
-                        return Err(GiveUp);
-                    }
-                    self.i += n;
-                }
-                Some(n) if n < indent => break,
-                None => break,
-                Some(_) => return Err(GiveUp),
-            }
-        }
-        Ok(Yaml {
-            at,
-            node: YNode::Map(self.entries.drain(base..).collect()),
+        let text = self.src[start..j].trim_end();
+        self.i = start + text.len();
+        Ok(Scalar {
+            at: self.pos(start),
+            text: Text::Plain(text),
         })
     }
 
-    /// A plain key and its colon.
-    fn key(&mut self) -> R<Yaml<'a>> {
-        if !self.starts_key() {
-            return Err(GiveUp);
-        }
-        let start = self.i;
-        while !(self.b[self.i] == b':'
-            && matches!(self.peek_at(self.i + 1), None | Some(b' ' | b'\n')))
-        {
-            self.i += 1;
-        }
-        let text = &self.src[start..self.i];
-        if text.ends_with(' ') || !plain_is_safe_key(text) {
-            return Err(GiveUp);
-        }
-        let at = self.pos(start);
-        self.i += 1;
-        Ok(Yaml {
-            at,
-            node: YNode::Plain(text),
-        })
-    }
-
-    /// A value on the rest of the line in block context.
-    fn inline_value(&mut self) -> R<Yaml<'a>> {
-        match self.peek() {
-            Some(b'[') => self.flow_seq(),
-            Some(b'{') => self.flow_map(),
-            Some(b'"' | b'\'') => self.quoted(),
-            Some(c) if is_indicator(c) => Err(GiveUp),
-            Some(_) => {
-                let start = self.i;
-                let mut end = self.line_end(start);
-                if let Some(k) = find_comment(&self.b[start..end]) {
-                    end = start + k;
-                }
-                let text = self.src[start..end].trim_end();
-                if text.contains(": ") || text.ends_with(':') || text.contains(" #") {
-                    return Err(GiveUp);
-                }
-                self.i = start + text.len();
-                Ok(Yaml {
-                    at: self.pos(start),
-                    node: YNode::Plain(text),
-                })
-            }
-            None => Err(GiveUp),
-        }
-    }
-
-    /// Steps over the opening bracket of a flow collection. Returns where it starts and
-    /// whether it closes at once (`[]`, `{}`).
-    fn flow_open(&mut self, close: u8) -> (Pos, bool) {
-        let at = self.pos(self.i);
+    /// Steps over the opening bracket of a flow collection. Returns whether it closes at
+    /// once (`[]`, `{}`).
+    fn flow_open(&mut self, close: u8) -> bool {
         self.i += 1;
         self.skip_spaces();
         let empty = self.peek() == Some(close);
         if empty {
             self.i += 1;
         }
-        (at, empty)
-    }
-
-    fn flow_seq(&mut self) -> R<Yaml<'a>> {
-        let (at, mut done) = self.flow_open(b']');
-        let base = self.items.len();
-        while !done {
-            self.skip_spaces();
-            let item = match self.peek() {
-                Some(b'{') => self.flow_map()?,
-                _ => self.flow_scalar(false)?,
-            };
-            self.items.push(item);
-            done = self.flow_next(b']')?;
-        }
-        Ok(Yaml {
-            at,
-            node: YNode::Seq(self.items.drain(base..).collect()),
-        })
-    }
-
-    fn flow_map(&mut self) -> R<Yaml<'a>> {
-        let (at, mut done) = self.flow_open(b'}');
-        let base = self.entries.len();
-        while !done {
-            self.skip_spaces();
-            let key = self.flow_scalar(true)?;
-            if !matches!(key.node, YNode::Plain(k) if plain_is_safe_key(k)) {
-                return Err(GiveUp);
-            }
-            if self.peek() != Some(b':') || self.peek_at(self.i + 1) != Some(b' ') {
-                return Err(GiveUp);
-            }
-            self.i += 1;
-            self.skip_spaces();
-            let value = match self.peek() {
-                Some(b'[') => self.flow_seq()?,
-                Some(b'{') => return Err(GiveUp),
-                _ => self.flow_scalar(false)?,
-            };
-            self.entries.push((key, value));
-            done = self.flow_next(b'}')?;
-        }
-        Ok(Yaml {
-            at,
-            node: YNode::Map(self.entries.drain(base..).collect()),
-        })
+        empty
     }
 
     /// After an item of a flow collection: `,` and another item, or the closing bracket.
@@ -463,7 +434,7 @@ impl<'a> Reader<'a> {
 
     /// A scalar inside `[...]` or `{...}`. A plain one ends before `,[]{}`, before `: `
     /// and before a comment; `key` says whether a following `:` is expected.
-    fn flow_scalar(&mut self, key: bool) -> R<Yaml<'a>> {
+    fn flow_scalar(&mut self, key: bool) -> R<Scalar<'a>> {
         match self.peek() {
             Some(b'"' | b'\'') => return self.quoted(),
             Some(c) if is_indicator(c) => return Err(GiveUp),
@@ -472,6 +443,7 @@ impl<'a> Reader<'a> {
         }
         let start = self.i;
         loop {
+            self.i = self.scan(self.i, &FLOW_STOPS);
             match self.peek() {
                 None | Some(b'\n' | b',' | b'[' | b']' | b'{' | b'}') => break,
                 Some(b':')
@@ -497,15 +469,15 @@ impl<'a> Reader<'a> {
         let at = self.pos(start);
         self.i = start + text.len();
         self.skip_spaces();
-        Ok(Yaml {
+        Ok(Scalar {
             at,
-            node: YNode::Plain(text),
+            text: Text::Plain(text),
         })
     }
 
     /// A quoted scalar on one line: `"..."` with its escapes, or `'...'` where `''` is a
     /// quote. Borrowed from the text unless it holds an escape.
-    fn quoted(&mut self) -> R<Yaml<'a>> {
+    fn quoted(&mut self) -> R<Scalar<'a>> {
         let quote = self.b[self.i];
         let at = self.pos(self.i);
         self.i += 1;
@@ -545,10 +517,13 @@ impl<'a> Reader<'a> {
                 }
                 Some(_) => {
                     // Copy the run up to the next quote, escape or line end in one go.
-                    let run = self.b[self.i..]
-                        .iter()
-                        .position(|&c| c == quote || c == b'\n' || (quote == b'"' && c == b'\\'))
-                        .unwrap_or(self.b.len() - self.i);
+                    let rest = &self.b[self.i..];
+                    let run = if quote == b'"' {
+                        memchr::memchr3(b'"', b'\n', b'\\', rest)
+                    } else {
+                        memchr::memchr2(b'\'', b'\n', rest)
+                    }
+                    .unwrap_or(rest.len());
                     if let Some(s) = owned.as_mut() {
                         s.push_str(&self.src[self.i..self.i + run]);
                     }
@@ -561,12 +536,183 @@ impl<'a> Reader<'a> {
             None => Cow::Borrowed(&self.src[start..self.i]),
         };
         self.i += 1;
-        Ok(Yaml {
+        Ok(Scalar {
             at,
-            node: YNode::Quoted(text),
+            text: Text::Quoted(text),
         })
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Collections: their items and entries, handed to the field that reads them.
+// ---------------------------------------------------------------------------------------
+
+impl<'a> Reader<'a> {
+    /// Reads the items of the sequence `v` with `item`, which is given the slot of each
+    /// and must read the whole item.
+    fn items(&mut self, v: Value<'a>, mut item: impl FnMut(&mut Self, Slot) -> R<()>) -> R<()> {
+        match v {
+            Value::BlockSeq { indent, .. } => loop {
+                self.i += 1;
+                self.skip_spaces();
+                item(self, Slot::SeqItem(indent))?;
+                match self.next_content_line()? {
+                    Some(n) if n == indent && self.is_seq_item(self.i + n) => self.i += n,
+                    Some(n) if n <= indent => return Ok(()),
+                    None => return Ok(()),
+                    Some(_) => return Err(GiveUp),
+                }
+            },
+            Value::FlowSeq { block, .. } => {
+                let mut done = self.flow_open(b']');
+                while !done {
+                    self.skip_spaces();
+                    item(self, Slot::InFlowSeq)?;
+                    done = self.flow_next(b']')?;
+                }
+                if block {
+                    self.end_line()?;
+                }
+                Ok(())
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// Reads the entries of the mapping `v` with `entry`, which is given each key and the
+    /// slot of its value, and must read the whole value.
+    fn entries(
+        &mut self,
+        v: Value<'a>,
+        mut entry: impl FnMut(&mut Self, Scalar<'a>, Slot) -> R<()>,
+    ) -> R<()> {
+        match v {
+            Value::BlockMap { indent, .. } => loop {
+                let key = self.key()?;
+                self.skip_spaces();
+                entry(self, key, Slot::MapValue(indent))?;
+                match self.next_content_line()? {
+                    Some(n) if n == indent => {
+                        if self.is_seq_item(self.i + n) {
+                            return Err(GiveUp);
+                        }
+                        self.i += n;
+                    }
+                    Some(n) if n < indent => return Ok(()),
+                    None => return Ok(()),
+                    Some(_) => return Err(GiveUp),
+                }
+            },
+            Value::FlowMap { block, .. } => {
+                let mut done = self.flow_open(b'}');
+                while !done {
+                    self.skip_spaces();
+                    let key = self.flow_scalar(true)?;
+                    if !matches!(key.text, Text::Plain(k) if plain_is_safe_key(k)) {
+                        return Err(GiveUp);
+                    }
+                    if self.peek() != Some(b':') || self.peek_at(self.i + 1) != Some(b' ') {
+                        return Err(GiveUp);
+                    }
+                    self.i += 1;
+                    self.skip_spaces();
+                    entry(self, key, Slot::InFlowMap)?;
+                    done = self.flow_next(b'}')?;
+                }
+                if block {
+                    self.end_line()?;
+                }
+                Ok(())
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// The fields of the mapping `v`, each read by `field` given its number in `known`;
+    /// an unknown or repeated field gives up (serde-saphyr reports it).
+    fn fields(
+        &mut self,
+        v: Value<'a>,
+        known: &[&str],
+        mut field: impl FnMut(&mut Self, usize, Value<'a>) -> R<()>,
+    ) -> R<()> {
+        let mut seen = 0u32;
+        self.entries(v, |r, key, slot| {
+            let Text::Plain(name) = key.text else {
+                return Err(GiveUp);
+            };
+            let n = known.iter().position(|k| *k == name).ok_or(GiveUp)?;
+            if seen & (1 << n) != 0 {
+                return Err(GiveUp);
+            }
+            seen |= 1 << n;
+            let value = r.value(slot)?;
+            field(r, n, value)
+        })
+    }
+
+    /// A sequence whose items `item` reads, each kept with its position.
+    fn spanned_seq<T>(
+        &mut self,
+        v: Value<'a>,
+        item: impl Fn(&mut Self, Value<'a>) -> R<T>,
+    ) -> R<Vec<Spanned<T>>> {
+        let mut out = Vec::new();
+        self.items(v, |r, slot| {
+            let v = r.value(slot)?;
+            let at = v.at();
+            out.push(spanned(at, item(r, v)?));
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// A mapping read in written order with unique keys, as `Ordered` is.
+    fn ordered<V>(
+        &mut self,
+        v: Value<'a>,
+        value: impl Fn(&mut Self, Value<'a>) -> R<V>,
+    ) -> R<Ordered<Spanned<String>, Spanned<V>>> {
+        let mut out: Vec<(Spanned<String>, Spanned<V>)> = Vec::new();
+        self.entries(v, |r, key, slot| {
+            let key = key.string()?;
+            if out.iter().any(|(o, _)| o.value == key.value) {
+                return Err(GiveUp);
+            }
+            let v = r.value(slot)?;
+            let at = v.at();
+            out.push((key, spanned(at, value(r, v)?)));
+            Ok(())
+        })?;
+        Ok(Ordered(out))
+    }
+
+    fn strings(&mut self, v: Value<'a>) -> R<Vec<Spanned<String>>> {
+        let mut out = Vec::new();
+        self.items(v, |r, slot| {
+            out.push(r.value(slot)?.string()?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// A table of the bytes that end a run of plain text, for a scanning loop that steps over
+/// every other byte with one lookup.
+const fn stops(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// What may end a key or a plain scalar in block context.
+static BLOCK_STOPS: [bool; 256] = stops(b"\n#:");
+/// What may end a plain scalar in a flow collection.
+static FLOW_STOPS: [bool; 256] = stops(b"\n#:,[]{}");
 
 /// Characters that start something other than a plain scalar (or are reserved).
 fn is_indicator(c: u8) -> bool {
@@ -591,11 +737,6 @@ fn is_indicator(c: u8) -> bool {
             | b'@'
             | b'`'
     )
-}
-
-/// Byte offset of a ` #` comment in a line.
-fn find_comment(line: &[u8]) -> Option<usize> {
-    line.windows(2).position(|w| w == b" #").map(|k| k + 1)
 }
 
 /// Keys are names (`max_size`, `part-of`): anything that could read as another type, or
@@ -624,7 +765,16 @@ fn plain_string(text: &str) -> Option<&str> {
 }
 
 fn is_special_word(text: &str) -> bool {
+    // Most words are longer or start with another letter; the list below is only
+    // compared against the few that could be one of them.
+    let Some(&first) = text.as_bytes().first() else {
+        return false;
+    };
     text.len() <= 5
+        && matches!(
+            first.to_ascii_lowercase(),
+            b't' | b'f' | b'n' | b'~' | b'y' | b'o'
+        )
         && [
             "true", "false", "null", "~", "yes", "no", "on", "off", "y", "n",
         ]
@@ -633,54 +783,25 @@ fn is_special_word(text: &str) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------
-// Tree → the loader's raw structs, with serde-saphyr's typing rules.
+// Values → the loader's raw structs, with serde-saphyr's typing rules.
 // ---------------------------------------------------------------------------------------
 
-impl<'a> Yaml<'a> {
+impl Scalar<'_> {
     fn string(self) -> R<Spanned<String>> {
-        let value = match self.node {
-            YNode::Quoted(s) => s.into_owned(),
-            YNode::Plain(p) => plain_string(p).ok_or(GiveUp)?.to_string(),
-            _ => return Err(GiveUp),
+        let value = match self.text {
+            Text::Quoted(s) => s.into_owned(),
+            Text::Plain(p) => plain_string(p).ok_or(GiveUp)?.to_string(),
         };
-        Ok(Spanned {
-            value,
-            referenced: self.at,
-        })
+        Ok(spanned(self.at, value))
     }
+}
 
-    fn seq(self) -> R<Vec<Yaml<'a>>> {
-        match self.node {
-            YNode::Seq(items) => Ok(items),
+impl<'a> Value<'a> {
+    fn string(self) -> R<Spanned<String>> {
+        match self {
+            Value::Scalar(s) => s.string(),
             _ => Err(GiveUp),
         }
-    }
-
-    fn map(self) -> R<Vec<(Yaml<'a>, Yaml<'a>)>> {
-        match self.node {
-            YNode::Map(entries) => Ok(entries),
-            _ => Err(GiveUp),
-        }
-    }
-
-    fn plain(self) -> R<Plain> {
-        Ok(match self.node {
-            YNode::Quoted(s) => Plain::Str(s.into_owned()),
-            YNode::Plain(p) => match p {
-                "true" => Plain::Bool(true),
-                "false" => Plain::Bool(false),
-                _ if is_decimal_int(p) => Plain::Int(p.parse().map_err(|_| GiveUp)?),
-                _ if is_simple_float(p) => Plain::Float(p.parse().map_err(|_| GiveUp)?),
-                _ => Plain::Str(plain_string(p).ok_or(GiveUp)?.to_string()),
-            },
-            YNode::Seq(items) => Plain::List(
-                items
-                    .into_iter()
-                    .map(|i| i.string().map(|s| s.value))
-                    .collect::<R<_>>()?,
-            ),
-            YNode::Map(_) => return Err(GiveUp),
-        })
     }
 }
 
@@ -703,47 +824,6 @@ fn is_simple_float(p: &str) -> bool {
     }
 }
 
-/// Takes the fields of a mapping in any order, once each; an unknown or repeated field
-/// gives up (serde-saphyr reports it).
-struct Fields<'a> {
-    entries: Vec<(Yaml<'a>, Yaml<'a>)>,
-}
-
-impl<'a> Fields<'a> {
-    fn new(y: Yaml<'a>, known: &[&str]) -> R<Self> {
-        let entries = y.map()?;
-        for (n, (k, _)) in entries.iter().enumerate() {
-            let YNode::Plain(name) = k.node else {
-                return Err(GiveUp);
-            };
-            if !known.contains(&name)
-                || entries[..n]
-                    .iter()
-                    .any(|(o, _)| matches!(o.node, YNode::Plain(p) if p == name))
-            {
-                return Err(GiveUp);
-            }
-        }
-        Ok(Fields { entries })
-    }
-
-    fn take(&mut self, name: &str) -> Option<Yaml<'a>> {
-        let n = self
-            .entries
-            .iter()
-            .position(|(k, _)| matches!(k.node, YNode::Plain(p) if p == name))?;
-        Some(self.entries.swap_remove(n).1)
-    }
-
-    fn string(&mut self, name: &str) -> R<Option<Spanned<String>>> {
-        self.take(name).map(Yaml::string).transpose()
-    }
-
-    fn bare_string(&mut self, name: &str) -> R<Option<String>> {
-        Ok(self.string(name)?.map(|s| s.value))
-    }
-}
-
 fn spanned<T>(at: Pos, value: T) -> Spanned<T> {
     Spanned {
         value,
@@ -751,177 +831,200 @@ fn spanned<T>(at: Pos, value: T) -> Spanned<T> {
     }
 }
 
-/// A sequence whose items `item` reads, each kept with its position.
-fn spanned_seq<'a, T>(y: Yaml<'a>, item: impl Fn(Yaml<'a>) -> R<T>) -> R<Vec<Spanned<T>>> {
-    y.seq()?
-        .into_iter()
-        .map(|y| Ok(spanned(y.at, item(y)?)))
-        .collect()
-}
+const NODE_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "kind",
+    "category",
+    "aliases",
+    "summary",
+    "properties",
+    "facts",
+    "sources",
+    "relations",
+];
 
-/// A mapping read in written order with unique keys, as `Ordered` is.
-fn ordered<'a, V>(
-    y: Yaml<'a>,
-    mut value: impl FnMut(Yaml<'a>) -> R<V>,
-) -> R<Ordered<Spanned<String>, Spanned<V>>> {
-    let entries = y.map()?;
-    let mut out: Vec<(Spanned<String>, Spanned<V>)> = Vec::with_capacity(entries.len());
-    for (k, v) in entries {
-        let k = k.string()?;
-        if out.iter().any(|(o, _)| o.value == k.value) {
+impl<'a> Reader<'a> {
+    fn file(mut self) -> R<File> {
+        if self.next_content_line()? != Some(0) {
             return Err(GiveUp);
         }
-        let at = v.at;
-        out.push((k, spanned(at, value(v)?)));
-    }
-    Ok(Ordered(out))
-}
-
-impl File {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        // `catalog:` rows are generated and few; they always take the full parser.
-        let mut f = Fields::new(y, &["relations", "category", "nodes"])?;
-        let relations = f
-            .take("relations")
-            .map(|r| spanned_seq(r, Relation::from_yaml))
-            .transpose()?;
-        let category = f.string("category")?;
-        let nodes = f
-            .take("nodes")
-            .map(|r| spanned_seq(r, Node::from_yaml))
-            .transpose()?;
-        Ok(File {
-            relations,
-            category,
-            nodes,
+        let root = self.block_start(0);
+        let mut file = File {
+            relations: None,
+            category: None,
+            nodes: None,
             catalog: None,
-        })
-    }
-}
-
-impl Relation {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        let mut f = Fields::new(y, &["id", "description", "inverse", "verb", "symmetric"])?;
-        let symmetric = match f.take("symmetric") {
-            None => false,
-            Some(Yaml {
-                node: YNode::Plain("true"),
-                ..
-            }) => true,
-            Some(Yaml {
-                node: YNode::Plain("false"),
-                ..
-            }) => false,
-            Some(_) => return Err(GiveUp),
         };
-        Ok(Relation {
-            id: f.string("id")?,
-            description: f.string("description")?,
-            inverse: f.string("inverse")?,
-            verb: f.string("verb")?,
-            symmetric,
-        })
-    }
-}
-
-impl Node {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        let mut f = Fields::new(
-            y,
-            &[
-                "id",
-                "name",
-                "kind",
-                "category",
-                "aliases",
-                "summary",
-                "properties",
-                "facts",
-                "sources",
-                "relations",
-            ],
-        )?;
-        let strings = |y: Option<Yaml<'_>>| -> R<Vec<Spanned<String>>> {
-            match y {
-                None => Ok(Vec::new()),
-                Some(y) => y.seq()?.into_iter().map(Yaml::string).collect(),
+        // `catalog:` rows are generated and few; they always take the full parser.
+        self.fields(root, &["relations", "category", "nodes"], |r, n, v| {
+            match n {
+                0 => file.relations = Some(r.spanned_seq(v, Self::relation)?),
+                1 => file.category = Some(v.string()?),
+                _ => file.nodes = Some(r.spanned_seq(v, Self::node)?),
             }
+            Ok(())
+        })?;
+        if self.next_content_line()?.is_some() {
+            return Err(GiveUp);
+        }
+        Ok(file)
+    }
+
+    fn relation(&mut self, v: Value<'a>) -> R<Relation> {
+        let mut rel = Relation {
+            id: None,
+            description: None,
+            inverse: None,
+            verb: None,
+            symmetric: false,
         };
-        Ok(Node {
-            id: f.string("id")?,
-            name: f.string("name")?,
-            kind: f.string("kind")?,
-            category: f.string("category")?,
-            aliases: strings(f.take("aliases"))?,
-            summary: f.string("summary")?,
-            properties: match f.take("properties") {
-                None => Ordered::default(),
-                Some(y) => ordered(y, PropertyValue::from_yaml)?,
+        let known = ["id", "description", "inverse", "verb", "symmetric"];
+        self.fields(v, &known, |_, n, v| {
+            match n {
+                0 => rel.id = Some(v.string()?),
+                1 => rel.description = Some(v.string()?),
+                2 => rel.inverse = Some(v.string()?),
+                3 => rel.verb = Some(v.string()?),
+                _ => {
+                    rel.symmetric = match v {
+                        Value::Scalar(Scalar {
+                            text: Text::Plain("true"),
+                            ..
+                        }) => true,
+                        Value::Scalar(Scalar {
+                            text: Text::Plain("false"),
+                            ..
+                        }) => false,
+                        _ => return Err(GiveUp),
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(rel)
+    }
+
+    fn node(&mut self, v: Value<'a>) -> R<Node> {
+        let mut node = Node {
+            id: None,
+            name: None,
+            kind: None,
+            category: None,
+            aliases: Vec::new(),
+            summary: None,
+            properties: Ordered::default(),
+            facts: Vec::new(),
+            sources: Vec::new(),
+            relations: Ordered::default(),
+        };
+        self.fields(v, NODE_FIELDS, |r, n, v| {
+            match n {
+                0 => node.id = Some(v.string()?),
+                1 => node.name = Some(v.string()?),
+                2 => node.kind = Some(v.string()?),
+                3 => node.category = Some(v.string()?),
+                4 => node.aliases = r.strings(v)?,
+                5 => node.summary = Some(v.string()?),
+                6 => node.properties = r.ordered(v, Self::property)?,
+                7 => node.facts = r.spanned_seq(v, Self::fact)?,
+                8 => node.sources = r.strings(v)?,
+                _ => node.relations = r.ordered(v, Self::targets)?,
+            }
+            Ok(())
+        })?;
+        Ok(node)
+    }
+
+    /// A scalar or a list of strings, typed as serde-saphyr types `Plain`.
+    fn plain(&mut self, v: Value<'a>) -> R<Plain> {
+        Ok(match v {
+            Value::Scalar(Scalar {
+                text: Text::Quoted(s),
+                ..
+            }) => Plain::Str(s.into_owned()),
+            Value::Scalar(Scalar {
+                text: Text::Plain(p),
+                ..
+            }) => match p {
+                "true" => Plain::Bool(true),
+                "false" => Plain::Bool(false),
+                _ if is_decimal_int(p) => Plain::Int(p.parse().map_err(|_| GiveUp)?),
+                _ if is_simple_float(p) => Plain::Float(p.parse().map_err(|_| GiveUp)?),
+                _ => Plain::Str(plain_string(p).ok_or(GiveUp)?.to_string()),
             },
-            facts: match f.take("facts") {
-                None => Vec::new(),
-                Some(y) => spanned_seq(y, FactEntry::from_yaml)?,
-            },
-            sources: strings(f.take("sources"))?,
-            relations: match f.take("relations") {
-                None => Ordered::default(),
-                Some(y) => ordered(y, Targets::from_yaml)?,
-            },
+            v if v.is_seq() => Plain::List(self.strings(v)?.into_iter().map(|s| s.value).collect()),
+            _ => return Err(GiveUp),
         })
     }
-}
 
-impl PropertyValue {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        if !matches!(y.node, YNode::Map(_)) {
-            return Ok(PropertyValue::Plain(y.plain()?));
+    fn property(&mut self, v: Value<'a>) -> R<PropertyValue> {
+        if !v.is_map() {
+            return Ok(PropertyValue::Plain(self.plain(v)?));
         }
-        let mut f = Fields::new(y, &["value", "text", "source", "note"])?;
-        Ok(PropertyValue::Detailed(DetailedValue {
-            value: f.take("value").map(Yaml::plain).transpose()?,
-            text: f.bare_string("text")?,
-            source: f.bare_string("source")?,
-            note: f.bare_string("note")?,
-        }))
+        let mut d = DetailedValue {
+            value: None,
+            text: None,
+            source: None,
+            note: None,
+        };
+        self.fields(v, &["value", "text", "source", "note"], |r, n, v| {
+            match n {
+                0 => d.value = Some(r.plain(v)?),
+                1 => d.text = Some(v.string()?.value),
+                2 => d.source = Some(v.string()?.value),
+                _ => d.note = Some(v.string()?.value),
+            }
+            Ok(())
+        })?;
+        Ok(PropertyValue::Detailed(d))
     }
-}
 
-impl FactEntry {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        if !matches!(y.node, YNode::Map(_)) {
-            return Ok(FactEntry::Text(y.string()?.value));
+    fn fact(&mut self, v: Value<'a>) -> R<FactEntry> {
+        if !v.is_map() {
+            return Ok(FactEntry::Text(v.string()?.value));
         }
-        let mut f = Fields::new(y, &["text", "source"])?;
+        let (mut text, mut source) = (None, None);
+        self.fields(v, &["text", "source"], |_, n, v| {
+            let s = v.string()?.value;
+            if n == 0 {
+                text = Some(s)
+            } else {
+                source = Some(s)
+            }
+            Ok(())
+        })?;
         Ok(FactEntry::Detailed {
-            text: f.bare_string("text")?.ok_or(GiveUp)?,
-            source: f.bare_string("source")?,
+            text: text.ok_or(GiveUp)?,
+            source,
         })
     }
-}
 
-impl Targets {
-    fn from_yaml(y: Yaml<'_>) -> R<Self> {
-        match y.node {
-            YNode::Seq(items) => Ok(Targets::Many(
-                items
-                    .into_iter()
-                    .map(|t| {
-                        let at = t.at;
-                        let target = if matches!(t.node, YNode::Map(_)) {
-                            let mut f = Fields::new(t, &["target", "note"])?;
-                            Target::Detailed {
-                                target: f.bare_string("target")?.ok_or(GiveUp)?,
-                                note: f.bare_string("note")?,
-                            }
-                        } else {
-                            Target::Id(t.string()?.value)
-                        };
-                        Ok(spanned(at, target))
-                    })
-                    .collect::<R<_>>()?,
-            )),
-            _ => Ok(Targets::One(y.string()?.value)),
+    fn targets(&mut self, v: Value<'a>) -> R<Targets> {
+        if !v.is_seq() {
+            return Ok(Targets::One(v.string()?.value));
         }
+        Ok(Targets::Many(self.spanned_seq(v, Self::target)?))
+    }
+
+    fn target(&mut self, v: Value<'a>) -> R<Target> {
+        if !v.is_map() {
+            return Ok(Target::Id(v.string()?.value));
+        }
+        let (mut target, mut note) = (None, None);
+        self.fields(v, &["target", "note"], |_, n, v| {
+            let s = v.string()?.value;
+            if n == 0 {
+                target = Some(s)
+            } else {
+                note = Some(s)
+            }
+            Ok(())
+        })?;
+        Ok(Target::Detailed {
+            target: target.ok_or(GiveUp)?,
+            note,
+        })
     }
 }
 

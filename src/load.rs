@@ -1000,7 +1000,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                     };
                     for t in &fr.targets[pr.targets.0 as usize..pr.targets.1 as usize] {
                         let target = &fr.ids[t.id.0 as usize..t.id.1 as usize];
-                        let (note, loc) = (t.note.as_deref(), t.at);
+                        let (note, loc) = (fr.note(t), t.at);
                         let t_at = At { file: p.file, loc };
                         crate::names::lookup_key_into(&mut key_buf, target);
                         let Some(&to) = id_index.get(&key_buf) else {
@@ -1198,6 +1198,7 @@ impl ParsedFile {
             .flatten()
             .map(|n| check_node(file, n, category, &mut relations))
             .collect();
+        relations.shrink();
         ParsedFile {
             raw,
             nodes,
@@ -1405,7 +1406,7 @@ fn check_node(
     };
     // Text reaches terminals, HTML, DOT and Cypher; control characters (an escape
     // sequence in a summary, say) would act there instead of being shown.
-    for (field, text) in node_texts(&node) {
+    node_texts(&node, |field, text| {
         if let Some(bad) = forbidden_control(text) {
             after.error(
                 id_at,
@@ -1416,7 +1417,7 @@ fn check_node(
                 Some("only printable text, newlines and tabs are allowed".into()),
             );
         }
-    }
+    });
     let relations = relations.add(std::mem::take(&mut raw.relations));
     NodeCheck::Checked(Box::new(CheckedNode {
         id,
@@ -1474,6 +1475,9 @@ struct FileRelations {
     targets: Vec<PendingTarget>,
     /// The target ids, one after another.
     ids: String,
+    /// The few notes written on edges, pointed at by `PendingTarget::note`: an
+    /// `Option<Box<str>>` in every target was 16 of its 32 bytes.
+    notes: Vec<Box<str>>,
 }
 
 struct PendingRelation {
@@ -1488,9 +1492,12 @@ struct PendingTarget {
     /// The id in `FileRelations::ids` (start, end). A file is at most 32 MB, so offsets
     /// fit in 32 bits.
     id: (u32, u32),
-    note: Option<Box<str>>,
+    /// Its note in `FileRelations::notes`, or [`NO_NOTE`].
+    note: u32,
     at: Pos,
 }
+
+const NO_NOTE: u32 = u32::MAX;
 
 impl FileRelations {
     /// Keeps a node's relations; returns where they are in `relations`.
@@ -1523,11 +1530,32 @@ impl FileRelations {
     fn target(&mut self, id: &str, note: Option<Box<str>>, at: Pos) {
         let start = self.ids.len() as u32;
         self.ids.push_str(id);
+        let note = match note {
+            Some(n) => {
+                self.notes.push(n);
+                self.notes.len() as u32 - 1
+            }
+            None => NO_NOTE,
+        };
         self.targets.push(PendingTarget {
             id: (start, self.ids.len() as u32),
             note,
             at,
         });
+    }
+
+    fn note(&self, t: &PendingTarget) -> Option<&str> {
+        self.notes.get(t.note as usize).map(|n| &**n)
+    }
+
+    /// Gives back what the vectors grew beyond their length: a large directory holds
+    /// every file's relations until the edge pass, and doubling left a third of them
+    /// unused.
+    fn shrink(&mut self) {
+        self.relations.shrink_to_fit();
+        self.targets.shrink_to_fit();
+        self.ids.shrink_to_fit();
+        self.notes.shrink_to_fit();
     }
 
     /// Points the relation names at `words` (the whole load's) instead of the file's own.
@@ -2186,28 +2214,25 @@ fn explain_untagged(message: &str) -> String {
 }
 
 /// Every free-text field of a node, named for diagnostics.
-fn node_texts(n: &Node) -> Vec<(&'static str, &str)> {
-    let mut out = vec![
-        ("id", n.id.as_str()),
-        ("name", n.name.as_str()),
-        ("summary", n.summary.as_str()),
-        ("category", n.category.as_str()),
-    ];
-    out.extend(n.aliases.iter().map(|a| ("an alias", a.as_str())));
-    out.extend(n.facts.iter().map(|f| ("a fact", f.text.as_str())));
+/// Calls `f` with every text of the node that is shown to a user, and what it is. (A
+/// callback rather than a list: it runs for every node of a large directory.)
+fn node_texts<'n>(n: &'n Node, mut f: impl FnMut(&'static str, &'n str)) {
+    f("id", &n.id);
+    f("name", &n.name);
+    f("summary", &n.summary);
+    f("category", &n.category);
+    n.aliases.iter().for_each(|a| f("an alias", a));
+    n.facts.iter().for_each(|x| f("a fact", &x.text));
     for p in &n.properties {
         match &p.value {
-            Value::Text(t) => out.push(("a property value", t.as_str())),
-            Value::List(items) => {
-                out.extend(items.iter().map(|i| ("a property value", i.as_str())))
-            }
+            Value::Text(t) => f("a property value", t),
+            Value::List(items) => items.iter().for_each(|i| f("a property value", i)),
             _ => {}
         }
         if let Some(note) = &p.note {
-            out.push(("a property note", note.as_str()));
+            f("a property note", note);
         }
     }
-    out
 }
 
 fn is_forbidden_control(c: char) -> bool {
