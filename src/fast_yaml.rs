@@ -563,18 +563,7 @@ impl<'a> Reader<'a> {
                     Some(_) => return Err(GiveUp),
                 }
             },
-            Value::FlowSeq { block, .. } => {
-                let mut done = self.flow_open(b']');
-                while !done {
-                    self.skip_spaces();
-                    item(self, Slot::InFlowSeq)?;
-                    done = self.flow_next(b']')?;
-                }
-                if block {
-                    self.end_line()?;
-                }
-                Ok(())
-            }
+            Value::FlowSeq { block, .. } => self.flow(b']', block, |r| item(r, Slot::InFlowSeq)),
             _ => Err(GiveUp),
         }
     }
@@ -603,29 +592,35 @@ impl<'a> Reader<'a> {
                     Some(_) => return Err(GiveUp),
                 }
             },
-            Value::FlowMap { block, .. } => {
-                let mut done = self.flow_open(b'}');
-                while !done {
-                    self.skip_spaces();
-                    let key = self.flow_scalar(true)?;
-                    if !matches!(key.text, Text::Plain(k) if plain_is_safe_key(k)) {
-                        return Err(GiveUp);
-                    }
-                    if self.peek() != Some(b':') || self.peek_at(self.i + 1) != Some(b' ') {
-                        return Err(GiveUp);
-                    }
-                    self.i += 1;
-                    self.skip_spaces();
-                    entry(self, key, Slot::InFlowMap)?;
-                    done = self.flow_next(b'}')?;
+            Value::FlowMap { block, .. } => self.flow(b'}', block, |r| {
+                let key = r.flow_scalar(true)?;
+                if !matches!(key.text, Text::Plain(k) if plain_is_safe_key(k)) {
+                    return Err(GiveUp);
                 }
-                if block {
-                    self.end_line()?;
+                if r.peek() != Some(b':') || r.peek_at(r.i + 1) != Some(b' ') {
+                    return Err(GiveUp);
                 }
-                Ok(())
-            }
+                r.i += 1;
+                r.skip_spaces();
+                entry(r, key, Slot::InFlowMap)
+            }),
             _ => Err(GiveUp),
         }
+    }
+
+    /// The items of a flow collection, each read by `each`, up to the bracket `close`;
+    /// then the rest of the line when the collection stands in block context.
+    fn flow(&mut self, close: u8, block: bool, mut each: impl FnMut(&mut Self) -> R<()>) -> R<()> {
+        let mut done = self.flow_open(close);
+        while !done {
+            self.skip_spaces();
+            each(self)?;
+            done = self.flow_next(close)?;
+        }
+        if block {
+            self.end_line()?;
+        }
+        Ok(())
     }
 
     /// The fields of the mapping `v`, each read by `field` given its number in `known`;
@@ -984,16 +979,7 @@ impl<'a> Reader<'a> {
         if !v.is_map() {
             return Ok(FactEntry::Text(v.string()?.value));
         }
-        let (mut text, mut source) = (None, None);
-        self.fields(v, &["text", "source"], |_, n, v| {
-            let s = v.string()?.value;
-            if n == 0 {
-                text = Some(s)
-            } else {
-                source = Some(s)
-            }
-            Ok(())
-        })?;
+        let (text, source) = self.two_strings(v, ["text", "source"])?;
         Ok(FactEntry::Detailed {
             text: text.ok_or(GiveUp)?,
             source,
@@ -1011,20 +997,30 @@ impl<'a> Reader<'a> {
         if !v.is_map() {
             return Ok(Target::Id(v.string()?.value));
         }
-        let (mut target, mut note) = (None, None);
-        self.fields(v, &["target", "note"], |_, n, v| {
-            let s = v.string()?.value;
-            if n == 0 {
-                target = Some(s)
-            } else {
-                note = Some(s)
-            }
-            Ok(())
-        })?;
+        let (target, note) = self.two_strings(v, ["target", "note"])?;
         Ok(Target::Detailed {
             target: target.ok_or(GiveUp)?,
             note,
         })
+    }
+
+    /// A mapping of at most the two string fields `names`.
+    fn two_strings(
+        &mut self,
+        v: Value<'a>,
+        names: [&str; 2],
+    ) -> R<(Option<String>, Option<String>)> {
+        let mut out = (None, None);
+        self.fields(v, &names, |_, n, v| {
+            let s = Some(v.string()?.value);
+            if n == 0 {
+                out.0 = s
+            } else {
+                out.1 = s
+            }
+            Ok(())
+        })?;
+        Ok(out)
     }
 }
 
