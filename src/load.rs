@@ -703,12 +703,12 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     let mut relation_words = RelationWords::default();
     let mut file_relations: Vec<FileRelations> = Vec::new();
     // Files are parsed a few at a time, in parallel, and each batch's nodes are registered
-    // and moved into the model while the next batch is parsed, so the parse trees of a
+    // and moved into the model while the next batch is parsed, so the raw structs of a
     // large directory never all exist at once (peak memory, docs/performance.md).
     let batch_len = 2 * rayon::current_num_threads().max(1);
     // Parsing one file, and checking each of its nodes on its own, needs nothing from the
     // other files; it runs in parallel. Checking on the thread that parsed also frees the
-    // parse tree where it was allocated: glibc's arenas make freeing on another thread
+    // raw structs where they were allocated: glibc's arenas make freeing on another thread
     // slow (docs/performance.md).
     let parse = |batch: &[SourceFile]| -> Vec<Option<Result<ParsedFile, serde_saphyr::Error>>> {
         use rayon::prelude::*;
