@@ -953,6 +953,12 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // Pass 2b: the generated AWS service catalog, once every curated node is known (so a
     // catalog file may come before the curated files it points at).
     let catalog_edges = apply_catalog(&parsed, &mut nodes, &mut names, &mut id_index, &mut c);
+    // The registration map is done: at the peak of a large load (the edge pass) it would
+    // hold about 50 MB per million edges. The one question the edge pass had for it, whether an
+    // unknown target is some node's name, is put to the name index built beside it,
+    // which maps every key to the first node that has it, as registration did.
+    drop(names);
+    let mut unknown_targets: Vec<(usize, String, String)> = Vec::new();
 
     // Pass 3: edges, now that every node and relation is known. The name indexes need
     // only the finished nodes, so they are built on the other core meanwhile.
@@ -1004,19 +1010,17 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
                         let t_at = At { file: p.file, loc };
                         crate::names::lookup_key_into(&mut key_buf, target);
                         let Some(&to) = id_index.get(&key_buf) else {
-                            let by_name =
-                                names.get(&key_buf).map(|(i, _, _)| nodes[*i].id.as_str());
-                            let help = match by_name {
-                                Some(real) => {
-                                    Some(format!("relations name node ids: write `{real}`"))
-                                }
-                                None => did_you_mean(&suggest(target, node_ids.iter().copied())),
-                            };
+                            // Its help is written once the name index is built.
                             c.error(
                                 t_at,
                                 format!("`{}` {rel_value} unknown node `{target}`", nodes[from].id),
-                                help,
+                                None,
                             );
+                            unknown_targets.push((
+                                c.diagnostics.len() - 1,
+                                key_buf.clone(),
+                                target.to_string(),
+                            ));
                             continue;
                         };
                         if to == from {
@@ -1100,6 +1104,16 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
             }
         },
     );
+
+    for (at, key, target) in unknown_targets {
+        c.diagnostics[at].help = match indexes.names.get(&key) {
+            Some(i) => Some(format!(
+                "relations name node ids: write `{}`",
+                nodes[i as usize].id
+            )),
+            None => did_you_mean(&suggest(&target, node_ids.iter().copied())),
+        };
+    }
 
     // Curated content that is too thin to help a user is a warning, not an error: the
     // graph still works, but `check` should nag until it is filled in.
