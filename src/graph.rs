@@ -234,10 +234,10 @@ impl KnowledgeGraph {
     /// Reads and validates a knowledge directory.
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
         let (files, problems) = load::read_dir(dir)?;
-        let knowledge = load::load_files(&files, problems)?;
-        // The texts are no longer needed (the report keeps those it points into); freeing
-        // them before the indexes are built lowers the peak of a large load.
-        drop(files);
+        // File names are paths relative to the directory's parent (`load::read_dir`).
+        let base = dir.parent().unwrap_or(Path::new(""));
+        let reread = |name: &str| std::fs::read_to_string(base.join(name)).ok().map(Arc::from);
+        let knowledge = load::load_files_freeing(files, problems, &reread)?;
         Ok(Self::from_knowledge(knowledge))
     }
 

@@ -521,11 +521,29 @@ fn file_diag(file: &str, message: String, help: Option<String>) -> Diagnostic {
 // Validation
 // ---------------------------------------------------------------------------------------
 
-/// Collects diagnostics for one load; knows each file's text to turn locations into
-/// byte offsets.
+/// Collects diagnostics for one load. Their byte offsets are found at the end of the
+/// load ([`locate`]), from the texts the report keeps: a large directory's texts are
+/// freed as it is parsed, and only those of files with diagnostics are read again.
 #[derive(Default)]
 struct Collector {
     diagnostics: Vec<Diagnostic>,
+}
+
+/// `Diagnostic::len` of a diagnostic whose offset is still to be found.
+const UNLOCATED: usize = usize::MAX;
+
+/// Turns the line and column of every diagnostic the [`Collector`] made into a byte
+/// range in its file's text, for the caret display; without the text, it has none.
+fn locate(diagnostics: &mut [Diagnostic], sources: &HashMap<String, Arc<str>>) {
+    for d in diagnostics.iter_mut().filter(|d| d.len == UNLOCATED) {
+        (d.offset, d.len) = match sources.get(&d.file) {
+            Some(text) => {
+                let offset = byte_offset(text, d.line, d.column);
+                (offset, token_len(text, offset))
+            }
+            None => (0, 0),
+        };
+    }
 }
 
 /// A location in a named file.
@@ -569,19 +587,15 @@ pub(crate) fn token_len(text: &str, offset: usize) -> usize {
 
 impl Collector {
     fn push(&mut self, sev: Severity, at: At, message: String, help: Option<String>) {
-        let line = at.loc.line() as usize;
-        let column = at.loc.column() as usize;
-        let offset = byte_offset(&at.file.text, line, column);
-        let len = token_len(&at.file.text, offset);
         self.diagnostics.push(Diagnostic {
             severity: sev,
             file: at.file.name.clone(),
-            line,
-            column,
+            line: at.loc.line() as usize,
+            column: at.loc.column() as usize,
             message,
             help,
-            offset,
-            len,
+            offset: 0,
+            len: UNLOCATED,
         });
     }
     fn error(&mut self, at: At, message: impl Into<String>, help: Option<String>) {
@@ -676,6 +690,35 @@ fn parse_options() -> serde_saphyr::Options {
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
+    let texts = files.iter().map(|f| Some(f.text.clone())).collect();
+    load(files, texts, pre, None)
+}
+
+/// [`load_files`] for files read from disk, which frees each file's text once the file is
+/// parsed and its names registered: a million-edge directory is 96 MB of YAML, and
+/// holding it through the edge pass put it on top of the load's peak memory. The text of
+/// a file that gets a diagnostic later is read again with `reread` (given the file's
+/// name); if that fails, its diagnostics are shown without the line of text.
+pub fn load_files_freeing(
+    mut files: Vec<SourceFile>,
+    pre: Vec<Diagnostic>,
+    reread: &dyn Fn(&str) -> Option<Arc<str>>,
+) -> Result<Knowledge, LoadError> {
+    let texts = files
+        .iter_mut()
+        .map(|f| Some(std::mem::replace(&mut f.text, Arc::from(""))))
+        .collect();
+    load(&files, texts, pre, Some(reread))
+}
+
+/// The load itself. `texts[i]` is the text of `files[i]` (whose own `text` is not read),
+/// or `None` once it has been freed; it is freed only when `reread` can bring it back.
+fn load(
+    files: &[SourceFile],
+    mut texts: Vec<Option<Arc<str>>>,
+    pre: Vec<Diagnostic>,
+    reread: Option<&dyn Fn(&str) -> Option<Arc<str>>>,
+) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
     // order of a load that ran every pass over every file in turn: parse errors, then
@@ -710,42 +753,62 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // other files; it runs in parallel. Checking on the thread that parsed also frees the
     // raw structs where they were allocated: glibc's arenas make freeing on another thread
     // slow (docs/performance.md).
-    let parse = |batch: &[SourceFile]| -> Vec<Option<Result<ParsedFile, serde_saphyr::Error>>> {
+    let is_empty = |text: &Option<Arc<str>>| text.as_deref().is_none_or(|t| t.trim().is_empty());
+    // A batch is handed its texts (shared, not copied), so that the registering side may
+    // free those of the batch before it meanwhile.
+    let parse = |batch: &[SourceFile], texts: Vec<Option<Arc<str>>>| {
         use rayon::prelude::*;
         batch
             .par_iter()
-            .map(|file| {
+            .zip(texts)
+            .map(|(file, text)| {
                 // Architecture diagrams live under graph/ too but have their own format and
                 // validation pass (`architecture`), which needs the finished graph.
-                if crate::architecture::is_architecture_file(&file.name)
-                    || file.text.trim().is_empty()
-                {
+                if crate::architecture::is_architecture_file(&file.name) || is_empty(&text) {
                     return None;
                 }
+                let text = text.as_deref().unwrap_or_default();
                 // The fast reader covers what knowledge files are usually written in;
                 // anything else, and every broken file, goes through serde-saphyr.
-                let raw = crate::fast_yaml::parse_file(&file.text).or_else(|_| {
-                    serde_saphyr::from_str_with_options::<raw::File>(&file.text, parse_options())
+                let raw = crate::fast_yaml::parse_file(text).or_else(|_| {
+                    serde_saphyr::from_str_with_options::<raw::File>(text, parse_options())
                 });
                 Some(raw.map(|raw| ParsedFile::check(file, raw)))
             })
-            .collect()
+            .collect::<Vec<Option<Result<ParsedFile, serde_saphyr::Error>>>>()
     };
+    let free = reread.is_some();
     let batches: Vec<&[SourceFile]> = files.chunks(batch_len).collect();
-    let mut results = batches.first().map(|b| parse(b)).unwrap_or_default();
+    let batch_texts = |k: usize, texts: &[Option<Arc<str>>]| {
+        texts[k * batch_len..(k * batch_len + batches[k].len())].to_vec()
+    };
+    let mut results = match batches.first() {
+        Some(b) => parse(b, batch_texts(0, &texts)),
+        None => Vec::new(),
+    };
     for (k, batch) in batches.iter().enumerate() {
         let current = std::mem::take(&mut results);
+        let next_texts = (k + 1 < batches.len()).then(|| batch_texts(k + 1, &texts));
+        let first = k * batch_len;
         // The next batch is parsed while this one is registered: registering is serial
         // (names must be taken in file order), so it would otherwise leave a core idle.
         let (next, ()) = rayon::join(
-            || batches.get(k + 1).map(|b| parse(b)).unwrap_or_default(),
+            || match next_texts {
+                Some(t) => parse(batches[k + 1], t),
+                None => Vec::new(),
+            },
             || {
                 let mut key = String::new();
-                for (file, result) in batch.iter().zip(current) {
+                for (j, (file, result)) in batch.iter().zip(current).enumerate() {
+                    let text = &mut texts[first + j];
+                    let empty = is_empty(text);
+                    if free {
+                        *text = None;
+                    }
                     if crate::architecture::is_architecture_file(&file.name) {
                         continue;
                     }
-                    if file.text.trim().is_empty() {
+                    if empty {
                         c.diagnostics.push(Diagnostic {
                             line: 1,
                             column: 1,
@@ -1151,9 +1214,15 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
     // a large directory's text would otherwise stay in memory as long as the graph.
     let named: FastSet<&str> = c.diagnostics.iter().map(|d| d.file.as_str()).collect();
     let mut sources = HashMap::new();
-    for f in files.iter().filter(|f| named.contains(f.name.as_str())) {
-        sources.insert(f.name.clone(), f.text.clone());
+    for (f, text) in files.iter().zip(texts) {
+        if !named.contains(f.name.as_str()) {
+            continue;
+        }
+        if let Some(text) = text.or_else(|| reread.and_then(|read| read(&f.name))) {
+            sources.insert(f.name.clone(), text);
+        }
     }
+    locate(&mut c.diagnostics, &sources);
     let report = Report {
         diagnostics: c.diagnostics,
         sources,
@@ -2446,6 +2515,68 @@ mod tests {
         assert_eq!((d.line, d.column), (13, 18));
         assert!(d.message.contains("unknown node `Lamda`"));
         assert_eq!(d.help.as_deref(), Some("did you mean `Lambda`?"));
+    }
+
+    /// A load that frees the texts as it goes must still show a late diagnostic (the edge
+    /// pass comes after every text is freed) in its line, by reading the file again, and
+    /// must only read again the files that have diagnostics.
+    #[test]
+    fn freed_texts_are_read_again_for_late_diagnostics() {
+        let broken = GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]");
+        let files = |nodes: &str| {
+            vec![
+                SourceFile {
+                    name: "graph/relations.yaml".into(),
+                    text: RELS.into(),
+                },
+                SourceFile {
+                    name: "graph/services/test.yaml".into(),
+                    text: nodes.into(),
+                },
+            ]
+        };
+        let Err(LoadError::Invalid(kept)) = load_files(&files(&broken), Vec::new()) else {
+            panic!("expected errors")
+        };
+        let asked = std::cell::RefCell::new(Vec::new());
+        let reread = |name: &str| {
+            asked.borrow_mut().push(name.to_string());
+            Some(Arc::from(broken.as_str()))
+        };
+        let Err(LoadError::Invalid(freed)) =
+            load_files_freeing(files(&broken), Vec::new(), &reread)
+        else {
+            panic!("expected errors")
+        };
+        assert_eq!(*asked.borrow(), ["graph/services/test.yaml"]);
+        let located = |r: &Report| {
+            let d = r.errors().next().expect("one error");
+            (d.to_string(), d.offset, d.len, d.help.clone())
+        };
+        assert_eq!(located(&freed), located(&kept));
+        let (_, offset, len, _) = located(&freed);
+        assert_eq!(&broken[offset..offset + len], "Lamda");
+        assert_eq!(
+            freed.sources.keys().collect::<Vec<_>>(),
+            ["graph/services/test.yaml"]
+        );
+
+        // The file is gone by then: the diagnostic stays, without a line to show.
+        let Err(LoadError::Invalid(gone)) =
+            load_files_freeing(files(&broken), Vec::new(), &|_| None)
+        else {
+            panic!("expected errors")
+        };
+        let d = gone.errors().next().expect("one error");
+        assert_eq!((d.line, d.column, d.offset, d.len), (13, 18, 0, 0));
+        assert!(gone.sources.is_empty());
+
+        // A valid directory reads again only the files its warnings point into.
+        asked.borrow_mut().clear();
+        let k = load_files_freeing(files(GOOD), Vec::new(), &reread).expect("valid");
+        let warned: Vec<&str> = k.report.warnings().map(|d| d.file.as_str()).collect();
+        assert!(!warned.contains(&"graph/relations.yaml"));
+        assert!(asked.borrow().iter().all(|f| warned.contains(&f.as_str())));
     }
 
     #[test]
