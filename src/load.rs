@@ -702,7 +702,7 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
 pub fn load_files_freeing(
     mut files: Vec<SourceFile>,
     pre: Vec<Diagnostic>,
-    reread: &dyn Fn(&str) -> Option<Arc<str>>,
+    reread: Reread,
 ) -> Result<Knowledge, LoadError> {
     let texts = files
         .iter_mut()
@@ -711,13 +711,16 @@ pub fn load_files_freeing(
     load(&files, texts, pre, Some(reread))
 }
 
+/// Reads a file's text again, given its name.
+pub type Reread<'a> = &'a dyn Fn(&str) -> Option<Arc<str>>;
+
 /// The load itself. `texts[i]` is the text of `files[i]` (whose own `text` is not read),
 /// or `None` once it has been freed; it is freed only when `reread` can bring it back.
 fn load(
     files: &[SourceFile],
     mut texts: Vec<Option<Arc<str>>>,
     pre: Vec<Diagnostic>,
-    reread: Option<&dyn Fn(&str) -> Option<Arc<str>>>,
+    reread: Option<Reread>,
 ) -> Result<Knowledge, LoadError> {
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
