@@ -121,7 +121,9 @@ pub struct Knowledge {
     pub relations: Vec<RelationDef>,
     pub nodes: Vec<Node>,
     /// (from node, to node, edge) as indices into `nodes`.
-    pub edges: Vec<(usize, usize, EdgeData)>,
+    /// (from, to, relation) with node positions in `nodes` (the graph's index type is
+    /// 32 bits wide, so they fit).
+    pub edges: Vec<(u32, u32, EdgeData)>,
     /// The name indexes of `nodes`.
     pub indexes: crate::names::Indexes,
     /// Warnings found while loading (nodes that are thin on content).
@@ -1032,8 +1034,7 @@ fn load(
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
     // Sized once: growing by doubling would hold the old and new buffers at the peak.
-    let mut edges: Vec<(usize, usize, EdgeData)> =
-        Vec::with_capacity(targets + catalog_edges.len());
+    let mut edges: Vec<(u32, u32, EdgeData)> = Vec::with_capacity(targets + catalog_edges.len());
     let mut degree = vec![0usize; nodes.len()];
     let (indexes, ()) = rayon::join(
         || crate::names::build(&nodes),
@@ -1128,11 +1129,11 @@ fn load(
                         degree[from] += 1;
                         degree[to] += 1;
                         edges.push((
-                            from,
-                            to,
+                            u32_pos(from),
+                            u32_pos(to),
                             EdgeData {
-                                relation: r,
-                                note: note.map(str::to_string),
+                                relation: u32_pos(r),
+                                note: note.map(Box::from),
                             },
                         ));
                     }
@@ -1143,12 +1144,14 @@ fn load(
             if let Some((_, _, first)) = catalog_edges.first() {
                 match rel_at.get(PART_OF) {
                     Some(&r) => {
-                        let mut part_of: FastSet<(usize, usize)> = edges
+                        let r = u32_pos(r);
+                        let mut part_of: FastSet<(u32, u32)> = edges
                             .iter()
                             .filter(|(_, _, e)| e.relation == r)
                             .map(|&(from, to, _)| (from, to))
                             .collect();
                         for &(from, to, _) in &catalog_edges {
+                            let (from, to) = (u32_pos(from), u32_pos(to));
                             if part_of.insert((from, to)) {
                                 edges.push((
                                     from,
@@ -1240,6 +1243,12 @@ fn load(
         indexes,
         report,
     })
+}
+
+/// A node or relation position as stored in an edge. The graph's index type is 32 bits
+/// wide, so a graph with more nodes could not be built anyway.
+fn u32_pos(i: usize) -> u32 {
+    u32::try_from(i).expect("fewer than 4 billion nodes and relations")
 }
 
 /// One file, parsed and with each node checked on its own (on the parsing thread).
@@ -2755,11 +2764,9 @@ mod tests {
             k.nodes.iter().position(|x| x.id == "LambdaWeb").unwrap(),
             k.nodes.iter().position(|x| x.id == "Lambda").unwrap(),
         );
-        assert!(
-            k.edges
-                .iter()
-                .any(|(f, t, e)| (*f, *t, e.relation) == (from, to, part_of))
-        );
+        assert!(k.edges.iter().any(
+            |(f, t, e)| (*f, *t, e.relation) == (u32_pos(from), u32_pos(to), u32_pos(part_of))
+        ));
         // Thin-node warnings are for curated nodes only.
         assert!(
             !k.report.warnings().any(|w| w.message.contains("LambdaWeb")),

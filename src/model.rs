@@ -172,10 +172,11 @@ impl Node {
     }
 }
 
-/// A relation instance between two nodes, as stored on a graph edge.
+/// A relation instance between two nodes, as stored on a graph edge. Kept small: a large
+/// directory has millions of them, all held while the graph is built.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EdgeData {
     /// Index into the graph's relation vocabulary.
-    pub relation: usize,
-    pub note: Option<String>,
+    pub relation: u32,
+    pub note: Option<Box<str>>,
 }

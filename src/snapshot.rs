@@ -179,7 +179,7 @@ pub struct Edges<'a> {
 const NO_NOTE: u32 = u32::MAX;
 
 impl Edges<'_> {
-    fn new(edges: &[(usize, usize, EdgeData)]) -> Edges<'static> {
+    fn new(edges: &[(u32, u32, EdgeData)]) -> Edges<'static> {
         let mut words = Vec::new();
         let mut notes = String::new();
         for (from, to, e) in edges {
@@ -191,8 +191,12 @@ impl Edges<'_> {
                 }
                 None => (NO_NOTE as usize, 0),
             };
+            let (start, end) = (u32::try_from(start), u32::try_from(end));
+            let (start, end) = (
+                start.expect("notes under 4 GB"),
+                end.expect("notes under 4 GB"),
+            );
             for w in [*from, *to, e.relation, start, end] {
-                let w = u32::try_from(w).expect("snapshot under 4 GB");
                 words.extend_from_slice(&w.to_le_bytes());
             }
         }
