@@ -49,11 +49,13 @@ pub fn compact_key(name: &str) -> String {
 pub fn compact_key_into(buf: &mut String, name: &str) {
     buf.clear();
     if name.is_ascii() {
-        buf.extend(
-            name.bytes()
-                .filter(u8::is_ascii_alphanumeric)
-                .map(|b| char::from(b.to_ascii_lowercase())),
-        );
+        // Filtered in place as bytes and checked once as a whole: pushing a `char` at a
+        // time was a fifth of the cost of building a large load's name indexes.
+        let mut bytes = std::mem::take(buf).into_bytes();
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.retain(u8::is_ascii_alphanumeric);
+        bytes.make_ascii_lowercase();
+        *buf = String::from_utf8(bytes).expect("ASCII letters and digits");
     } else {
         buf.extend(
             name.chars()
