@@ -2467,8 +2467,9 @@ mod tests {
 
     const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";
 
-    fn load(nodes: &str) -> Result<Knowledge, LoadError> {
-        let files = vec![
+    /// The test vocabulary and one file of nodes.
+    fn test_files(nodes: &str) -> Vec<SourceFile> {
+        vec![
             SourceFile {
                 name: "graph/relations.yaml".into(),
                 text: RELS.into(),
@@ -2477,8 +2478,11 @@ mod tests {
                 name: "graph/services/test.yaml".into(),
                 text: nodes.into(),
             },
-        ];
-        load_files(&files, Vec::new())
+        ]
+    }
+
+    fn load(nodes: &str) -> Result<Knowledge, LoadError> {
+        load_files(&test_files(nodes), Vec::new())
     }
 
     fn errors(nodes: &str) -> Vec<String> {
@@ -2552,18 +2556,7 @@ mod tests {
     #[test]
     fn freed_texts_are_read_again_for_late_diagnostics() {
         let broken = GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]");
-        let files = |nodes: &str| {
-            vec![
-                SourceFile {
-                    name: "graph/relations.yaml".into(),
-                    text: RELS.into(),
-                },
-                SourceFile {
-                    name: "graph/services/test.yaml".into(),
-                    text: nodes.into(),
-                },
-            ]
-        };
+        let files = test_files;
         let Err(LoadError::Invalid(kept)) = load_files(&files(&broken), Vec::new()) else {
             panic!("expected errors")
         };
