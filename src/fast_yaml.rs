@@ -845,12 +845,7 @@ impl<'a> Reader<'a> {
             return Err(GiveUp);
         }
         let root = self.block_start(0);
-        let mut file = File {
-            relations: None,
-            category: None,
-            nodes: None,
-            catalog: None,
-        };
+        let mut file = File::default();
         // `catalog:` rows are generated and few; they always take the full parser.
         self.fields(root, &["relations", "category", "nodes"], |r, n, v| {
             match n {
@@ -867,13 +862,7 @@ impl<'a> Reader<'a> {
     }
 
     fn relation(&mut self, v: Value<'a>) -> R<Relation> {
-        let mut rel = Relation {
-            id: None,
-            description: None,
-            inverse: None,
-            verb: None,
-            symmetric: false,
-        };
+        let mut rel = Relation::default();
         let known = ["id", "description", "inverse", "verb", "symmetric"];
         self.fields(v, &known, |_, n, v| {
             match n {
@@ -901,18 +890,7 @@ impl<'a> Reader<'a> {
     }
 
     fn node(&mut self, v: Value<'a>) -> R<Node> {
-        let mut node = Node {
-            id: None,
-            name: None,
-            kind: None,
-            category: None,
-            aliases: Vec::new(),
-            summary: None,
-            properties: Ordered::default(),
-            facts: Vec::new(),
-            sources: Vec::new(),
-            relations: Ordered::default(),
-        };
+        let mut node = Node::default();
         self.fields(v, NODE_FIELDS, |r, n, v| {
             match n {
                 0 => node.id = Some(v.string()?),

@@ -187,7 +187,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 pub(crate) mod raw {
     use super::*;
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct File {
         pub relations: Option<Vec<Spanned<Relation>>>,
@@ -223,7 +223,7 @@ pub(crate) mod raw {
         pub primary: Option<Spanned<bool>>,
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Relation {
         pub id: Option<Spanned<String>>,
@@ -234,7 +234,7 @@ pub(crate) mod raw {
         pub symmetric: bool,
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    #[derive(Debug, Default, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Node {
         pub id: Option<Spanned<String>>,

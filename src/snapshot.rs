@@ -183,19 +183,15 @@ impl Edges<'_> {
         let mut words = Vec::new();
         let mut notes = String::new();
         for (from, to, e) in edges {
+            let end_of = |notes: &String| u32::try_from(notes.len()).expect("notes under 4 GB");
             let (start, end) = match &e.note {
                 Some(n) => {
-                    let start = notes.len();
+                    let start = end_of(&notes);
                     notes.push_str(n);
-                    (start, notes.len())
+                    (start, end_of(&notes))
                 }
-                None => (NO_NOTE as usize, 0),
+                None => (NO_NOTE, 0),
             };
-            let (start, end) = (u32::try_from(start), u32::try_from(end));
-            let (start, end) = (
-                start.expect("notes under 4 GB"),
-                end.expect("notes under 4 GB"),
-            );
             for w in [*from, *to, e.relation, start, end] {
                 words.extend_from_slice(&w.to_le_bytes());
             }
