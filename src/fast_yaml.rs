@@ -35,13 +35,99 @@ pub(crate) struct GiveUp;
 type R<T> = Result<T, GiveUp>;
 
 /// Reads a knowledge file, or gives up so the caller uses the full parser.
+#[cfg(test)]
 pub(crate) fn parse_file(text: &str) -> R<File> {
+    parse_file_parts(text, 1, &Collect)
+}
+
+/// A checker that keeps the nodes as read, for tests that compare readings.
+#[cfg(test)]
+pub(crate) struct Collect;
+
+#[cfg(test)]
+impl Checker for Collect {
+    type Part = Vec<Spanned<Node>>;
+    fn start(&self, _: &File) -> Self::Part {
+        Vec::new()
+    }
+    fn node(&self, part: &mut Self::Part, node: Spanned<Node>) {
+        part.push(node);
+    }
+    fn end(&self, _: &mut Self::Part) {}
+}
+
+/// [`parse_file_checked`] with the parts' nodes put back into the file, in order.
+#[cfg(test)]
+pub(crate) fn parse_file_parts(text: &str, parts: usize, collect: &Collect) -> R<File> {
+    let (mut file, parts) = parse_file_checked(text, parts, collect)?;
+    if !parts.is_empty() {
+        file.nodes = Some(parts.into_iter().flatten().collect());
+    }
+    Ok(file)
+}
+
+/// What the loader does with a file's nodes as they are read: each node goes to a part
+/// (some of the file's nodes, in order) on the thread that read it.
+pub(crate) trait Checker: Sync {
+    type Part: Send;
+    /// A new part of the file whose other fields (its category) are in `head`.
+    fn start(&self, head: &File) -> Self::Part;
+    fn node(&self, part: &mut Self::Part, node: Spanned<Node>);
+    /// The part's last node has been read.
+    fn end(&self, part: &mut Self::Part);
+
+    /// One part of `nodes`, read before they could be handed over.
+    fn whole(&self, head: &File, nodes: Vec<Spanned<Node>>) -> Self::Part {
+        let mut part = self.start(head);
+        for n in nodes {
+            self.node(&mut part, n);
+        }
+        self.end(&mut part);
+        part
+    }
+}
+
+/// The least length of YAML worth reading as a part of its own (see
+/// [`parse_file_checked`]): a rayon task costs microseconds, a part of this size about a
+/// millisecond.
+pub(crate) const PART_BYTES: usize = 128 * 1024;
+
+/// How many parts [`parse_file_checked`] should read a text of `len` bytes in.
+pub(crate) fn parts_for(len: usize) -> usize {
+    rayon::current_num_threads().min(len / PART_BYTES).max(1)
+}
+
+/// Reads a knowledge file and hands each node to `checker` as soon as it is read, or
+/// gives up so the caller uses the full parser. Returns the file without its nodes and
+/// the parts `checker` made of them: none when the file has no `nodes:`.
+///
+/// A node handed over at once is freed before the next is read, so the raw form of a
+/// whole file never exists at once (fewer fresh pages, each a page fault). That needs the
+/// file's `category:` first; a file that gives it after its nodes has them handed over
+/// once it is read.
+///
+/// With `parts` above 1, a `nodes:` list that ends the file is read in up to that many
+/// parts, in parallel, split at its items: one large file would otherwise be read on one
+/// core while the others wait. Each part is read as the whole reader would read that
+/// stretch, and must end exactly where the next begins (or the file ends), so a file
+/// read in parts gives the same nodes as a file read whole, or the reader reads it
+/// whole after all.
+pub(crate) fn parse_file_checked<C: Checker>(
+    text: &str,
+    parts: usize,
+    checker: &C,
+) -> R<(File, Vec<C::Part>)> {
     // Whole-file shapes the line reader does not handle: carriage returns, tabs (YAML
     // forbids them in indentation and they are rare in text), a byte order mark.
     if memchr::memchr2(b'\r', b'\t', text.as_bytes()).is_some() || text.starts_with('\u{feff}') {
         return Err(GiveUp);
     }
-    Reader::new(text).file()
+    if parts > 1
+        && let Ok(read) = Reader::new(text).file(parts, checker)
+    {
+        return Ok(read);
+    }
+    Reader::new(text).file(1, checker)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -840,17 +926,27 @@ const NODE_FIELDS: &[&str] = &[
 ];
 
 impl<'a> Reader<'a> {
-    fn file(mut self) -> R<File> {
+    /// The file, its nodes read in up to `parts` parts and handed to `checker`
+    /// ([`parse_file_checked`]).
+    fn file<C: Checker>(mut self, parts: usize, checker: &C) -> R<(File, Vec<C::Part>)> {
         if self.next_content_line()? != Some(0) {
             return Err(GiveUp);
         }
         let root = self.block_start(0);
         let mut file = File::default();
+        let mut checked = None;
         // `catalog:` rows are generated and few; they always take the full parser.
         self.fields(root, &["relations", "category", "nodes"], |r, n, v| {
             match n {
                 0 => file.relations = Some(r.spanned_seq(v, Self::relation)?),
                 1 => file.category = Some(v.string()?),
+                _ if parts > 1 => checked = Some(r.nodes_in_parts(v, parts, &file, checker)?),
+                _ if file.category.is_some() => {
+                    let mut part = checker.start(&file);
+                    r.nodes(v, &mut part, checker)?;
+                    checker.end(&mut part);
+                    checked = Some(vec![part]);
+                }
                 _ => file.nodes = Some(r.spanned_seq(v, Self::node)?),
             }
             Ok(())
@@ -858,7 +954,101 @@ impl<'a> Reader<'a> {
         if self.next_content_line()?.is_some() {
             return Err(GiveUp);
         }
-        Ok(file)
+        let checked = match (checked, file.nodes.take()) {
+            (Some(checked), _) => checked,
+            (None, Some(nodes)) => vec![checker.whole(&file, nodes)],
+            (None, None) => Vec::new(),
+        };
+        Ok((file, checked))
+    }
+
+    /// The sequence of nodes `v`, each handed to `checker` as soon as it is read.
+    fn nodes<C: Checker>(&mut self, v: Value<'a>, part: &mut C::Part, checker: &C) -> R<()> {
+        self.items(v, |r, slot| {
+            let v = r.value(slot)?;
+            let at = v.at();
+            let node = Self::node(r, v)?;
+            checker.node(part, spanned(at, node));
+            Ok(())
+        })
+    }
+
+    /// The `nodes:` list `v`, read in up to `parts` parts in parallel, each handed to
+    /// `checker`. It must be the file's last field: each part, the last included, has to
+    /// end with the text given to it, so that the parts together read exactly what one
+    /// reading of the list would. Leaves the cursor at the end of the text.
+    fn nodes_in_parts<C: Checker>(
+        &mut self,
+        v: Value<'a>,
+        parts: usize,
+        head: &File,
+        checker: &C,
+    ) -> R<Vec<C::Part>> {
+        use rayon::prelude::*;
+        let Value::BlockSeq { indent, .. } = v else {
+            return Err(GiveUp);
+        };
+        // Where each part starts: its cursor (at the dash of its first item), line and
+        // line start. A part starts at the first item found after an equal share of
+        // the remaining text; an item that long merges its shares.
+        let mut starts = vec![(self.i, self.line, self.line_start)];
+        let (mut line, mut counted) = (self.line, self.line_start);
+        let rest = self.b.len() - self.i;
+        for k in 1..parts {
+            let from = (self.i + rest * k / parts).max(starts[starts.len() - 1].0);
+            let Some(s) = self.item_line_after(from, indent) else {
+                break;
+            };
+            line += memchr::memchr_iter(b'\n', &self.b[counted..s]).count() as u32;
+            counted = s;
+            starts.push((s + indent, line, s));
+        }
+        let ends: Vec<usize> = starts[1..]
+            .iter()
+            .map(|&(_, _, line_start)| line_start)
+            .chain([self.b.len()])
+            .collect();
+        let read = starts
+            .par_iter()
+            .zip(ends)
+            .map(|(&(i, line, line_start), end)| {
+                let mut reader = Reader {
+                    src: &self.src[..end],
+                    b: &self.b[..end],
+                    ascii: self.ascii,
+                    i,
+                    line,
+                    line_start,
+                };
+                let seq = Value::BlockSeq {
+                    at: reader.pos(i),
+                    indent,
+                };
+                let mut part = checker.start(head);
+                reader.nodes(seq, &mut part, checker)?;
+                if reader.next_content_line()?.is_some() {
+                    return Err(GiveUp);
+                }
+                checker.end(&mut part);
+                Ok(part)
+            })
+            .collect::<R<Vec<C::Part>>>()?;
+        self.i = self.b.len();
+        Ok(read)
+    }
+
+    /// The start of the first line after `from` that holds a sequence item whose dash
+    /// is at column `indent`.
+    fn item_line_after(&self, from: usize, indent: usize) -> Option<usize> {
+        let mut at = from;
+        loop {
+            let s = at + memchr::memchr(b'\n', &self.b[at..])? + 1;
+            let dash = s + indent;
+            if self.b.get(s..dash)?.iter().all(|&c| c == b' ') && self.is_seq_item(dash) {
+                return Some(s);
+            }
+            at = s;
+        }
     }
 
     fn relation(&mut self, v: Value<'a>) -> R<Relation> {
@@ -1053,6 +1243,47 @@ mod tests {
     const BASE: &str =
         "relations:\n  - id: part-of\n    description: x\n    inverse: has part\nnodes:\n";
 
+    /// Reads `text` in `parts` parts without falling back to one reading: whatever that
+    /// accepts must equal the reading of the whole file, positions included. Returns how
+    /// many parts it was read in, or `None` when it was refused.
+    fn parts_agree(text: &str, parts: usize) -> Option<usize> {
+        let (mut file, read) = Reader::new(text).file(parts, &Collect).ok()?;
+        let whole = parse_file(text).unwrap_or_else(|_| {
+            panic!("read in {parts} parts, but refused when read whole:\n{text}")
+        });
+        let count = read.len();
+        file.nodes = (!read.is_empty()).then(|| read.into_iter().flatten().collect());
+        assert_eq!(file, whole, "reading in {parts} parts differs for:\n{text}");
+        Some(count)
+    }
+
+    #[test]
+    fn files_read_in_parts_read_the_same() {
+        let mut split = 0;
+        for (name, text) in crate::graph::embedded::FILES {
+            if name.starts_with("architectures/") || parse_file(text).is_err() {
+                continue;
+            }
+            for parts in 2..=7 {
+                if parts_agree(text, parts).is_some_and(|n| n > 1) {
+                    split += 1;
+                }
+            }
+        }
+        assert!(split > 20, "only {split} readings were split");
+        // A category after the nodes, or a field after them, is read whole.
+        let late = format!("{BASE}  - id: A\n  - id: B\ncategory: c\n");
+        assert_eq!(parts_agree(&late, 2), None);
+        let (file, read) = parse_file_checked(&late, 2, &Collect).unwrap();
+        assert_eq!((file.category.unwrap().value, read.len()), ("c".into(), 1));
+        // A long item merges the shares it spans: parts never start inside an item.
+        let long = format!(
+            "{BASE}  - id: A\n    aliases: [{}]\n  - id: B\n",
+            "a, ".repeat(200) + "a"
+        );
+        assert_eq!(parts_agree(&long, 4), Some(2));
+    }
+
     #[test]
     fn usual_shapes_are_read_not_refused() {
         for body in [
@@ -1174,6 +1405,9 @@ mod tests {
                 }
             }
             agrees(&text);
+            for parts in 2..=3 {
+                parts_agree(&text, parts);
+            }
         }
     }
 }

@@ -8,9 +8,10 @@
 //! `file:line:col`, so that an author fixes a whole directory in one round instead of one
 //! error per run.
 //!
-//! What concerns one node alone is checked right after its file is parsed, on the thread
-//! that parsed it; what needs other nodes (names, duplicates, edges) is checked after, in
-//! file order. Diagnostics come out in the same order however the work was split.
+//! What concerns one node alone is checked as soon as the node is read, on the thread
+//! that read it (a large file is read in parts on several threads); what needs other
+//! nodes (names, duplicates, edges) is checked after, in file order. Diagnostics come out
+//! in the same order however the work was split.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -775,10 +776,24 @@ fn load(
                 let text = text.as_deref().unwrap_or_default();
                 // The fast reader covers what knowledge files are usually written in;
                 // anything else, and every broken file, goes through serde-saphyr.
-                let raw = crate::fast_yaml::parse_file(text).or_else(|_| {
-                    serde_saphyr::from_str_with_options::<raw::File>(text, parse_options())
-                });
-                Some(raw.map(|raw| ParsedFile::check(file, raw)))
+                use crate::fast_yaml::{Checker, parse_file_checked, parts_for};
+                let checker = PartChecker(file);
+                let parsed = match parse_file_checked(text, parts_for(text.len()), &checker) {
+                    Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
+                    Err(_) => {
+                        serde_saphyr::from_str_with_options::<raw::File>(text, parse_options()).map(
+                            |mut raw| {
+                                let nodes = raw.nodes.take();
+                                let part = nodes.map(|nodes| checker.whole(&raw, nodes));
+                                ParsedFile {
+                                    raw,
+                                    parts: part.into_iter().collect(),
+                                }
+                            },
+                        )
+                    }
+                };
+                Some(parsed)
             })
             .collect::<Vec<Option<Result<ParsedFile, serde_saphyr::Error>>>>()
     };
@@ -827,11 +842,7 @@ fn load(
                     }
                     let Some(result) = result else { continue };
                     match result {
-                        Ok(ParsedFile {
-                            raw: f,
-                            nodes: checked,
-                            relations: mut rels,
-                        }) => {
+                        Ok(ParsedFile { raw: f, parts }) => {
                             for r in f.relations.iter().flatten() {
                                 let at = At {
                                     file,
@@ -902,76 +913,85 @@ fn load(
                                     symmetric: r.symmetric,
                                 });
                             }
-                            let slot = file_relations.len();
-                            rels.intern_into(&mut relation_words);
-                            for checked in checked {
-                                let n = match checked {
-                                    NodeCheck::Rejected(d) => {
-                                        c_nodes.diagnostics.extend(d);
-                                        continue;
-                                    }
-                                    NodeCheck::Checked(n) => n,
-                                };
-                                let idx = nodes.len();
-                                let id = &n.id;
-                                let id_at = At {
-                                    file,
-                                    loc: id.referenced,
-                                };
-                                // A duplicate is still checked field by field, so one run
-                                // reports its other mistakes too; it is just never added
-                                // to the graph.
-                                crate::names::lookup_key_into(&mut key, &id.value);
-                                let duplicate =
-                                    match id_index.get(&key).and_then(|_| names.get(&key)) {
+                            for ParsedPart {
+                                nodes: checked,
+                                relations: mut rels,
+                                ..
+                            } in parts
+                            {
+                                let slot = file_relations.len();
+                                rels.intern_into(&mut relation_words);
+                                for checked in checked {
+                                    let n = match checked {
+                                        NodeCheck::Rejected(d) => {
+                                            c_nodes.diagnostics.extend(d);
+                                            continue;
+                                        }
+                                        NodeCheck::Checked(n) => n,
+                                    };
+                                    let idx = nodes.len();
+                                    let id = &n.id;
+                                    let id_at = At {
+                                        file,
+                                        loc: id.referenced,
+                                    };
+                                    // A duplicate is still checked field by field, so one run
+                                    // reports its other mistakes too; it is just never added
+                                    // to the graph.
+                                    crate::names::lookup_key_into(&mut key, &id.value);
+                                    let duplicate = match id_index
+                                        .get(&key)
+                                        .and_then(|_| names.get(&key))
+                                    {
                                         Some((_, _, prev)) => {
                                             c_nodes.error(
-                                            id_at,
-                                            format!(
-                                                "duplicate node id `{}` (first defined at {prev})",
-                                                id.value
-                                            ),
-                                            None,
-                                        );
+                                                id_at,
+                                                format!(
+                                                    "duplicate node id `{}` (first defined at {prev})",
+                                                    id.value
+                                                ),
+                                                None,
+                                            );
                                             true
                                         }
                                         None => false,
                                     };
-                                c_nodes.diagnostics.extend(n.before);
-                                if !duplicate {
-                                    id_index.insert(&key, idx);
-                                    // Names are registered: id, name, aliases. Clashes are
-                                    // errors because a name must resolve to exactly one node.
-                                    let mut register = |name: &str, what, loc| {
-                                        register_name(
-                                            &mut names,
-                                            &nodes,
-                                            (idx, &id.value),
-                                            (name, what, At { file, loc }),
-                                            &mut key,
-                                            &mut c_nodes,
-                                        )
-                                    };
-                                    register(&id.value, "id", id.referenced);
-                                    if let Some(name) = &n.name {
-                                        register(&name.value, "name", name.referenced);
+                                    c_nodes.diagnostics.extend(n.before);
+                                    if !duplicate {
+                                        id_index.insert(&key, idx);
+                                        // Names are registered: id, name, aliases. Clashes are
+                                        // errors because a name must resolve to exactly one node.
+                                        let mut register = |name: &str, what, loc| {
+                                            register_name(
+                                                &mut names,
+                                                &nodes,
+                                                (idx, &id.value),
+                                                (name, what, At { file, loc }),
+                                                &mut key,
+                                                &mut c_nodes,
+                                            )
+                                        };
+                                        register(&id.value, "id", id.referenced);
+                                        if let Some(name) = &n.name {
+                                            register(&name.value, "name", name.referenced);
+                                        }
+                                        for a in &n.aliases {
+                                            register(&a.value, "alias", a.referenced);
+                                        }
                                     }
-                                    for a in &n.aliases {
-                                        register(&a.value, "alias", a.referenced);
+                                    c_nodes.diagnostics.extend(n.after);
+                                    if !duplicate {
+                                        nodes.push(n.node);
+                                        pending.push(Pending {
+                                            file,
+                                            id_at: id.referenced,
+                                            slot,
+                                            relations: n.relations,
+                                        });
                                     }
                                 }
-                                c_nodes.diagnostics.extend(n.after);
-                                if !duplicate {
-                                    nodes.push(n.node);
-                                    pending.push(Pending {
-                                        file,
-                                        id_at: id.referenced,
-                                        slot,
-                                        relations: n.relations,
-                                    });
-                                }
+                                file_relations.push(rels);
                             }
-                            file_relations.push(rels);
                             parsed.push((file, f));
                         }
 
@@ -1272,6 +1292,14 @@ fn u32_pos(i: usize) -> u32 {
 struct ParsedFile {
     /// The file without its nodes (its relation vocabulary and catalog rows).
     raw: raw::File,
+    /// Its nodes, in the parts they were read in (`fast_yaml::parse_file_checked`).
+    parts: Vec<ParsedPart>,
+}
+
+/// Some of a file's nodes, in file order, each checked on its own.
+struct ParsedPart {
+    /// The file's default category, which the nodes are checked with.
+    category: Option<String>,
     nodes: Vec<NodeCheck>,
     relations: FileRelations,
 }
@@ -1299,23 +1327,27 @@ struct CheckedNode {
     relations: Range<usize>,
 }
 
-impl ParsedFile {
-    fn check(file: &SourceFile, mut raw: raw::File) -> ParsedFile {
-        let mut relations = FileRelations::default();
-        let category = raw.category.as_ref().map(|c| c.value.as_str());
-        let nodes = raw
-            .nodes
-            .take()
-            .into_iter()
-            .flatten()
-            .map(|n| check_node(file, n, category, &mut relations))
-            .collect();
-        relations.shrink();
-        ParsedFile {
-            raw,
-            nodes,
-            relations,
+/// Checks the nodes of one file, on the thread that read them.
+struct PartChecker<'a>(&'a SourceFile);
+
+impl crate::fast_yaml::Checker for PartChecker<'_> {
+    type Part = ParsedPart;
+
+    fn start(&self, head: &raw::File) -> ParsedPart {
+        ParsedPart {
+            category: head.category.as_ref().map(|c| c.value.clone()),
+            nodes: Vec::new(),
+            relations: FileRelations::default(),
         }
+    }
+
+    fn node(&self, part: &mut ParsedPart, node: Spanned<raw::Node>) {
+        let checked = check_node(self.0, node, part.category.as_deref(), &mut part.relations);
+        part.nodes.push(checked);
+    }
+
+    fn end(&self, part: &mut ParsedPart) {
+        part.relations.shrink();
     }
 }
 
@@ -2515,6 +2547,49 @@ mod tests {
                 .warnings()
                 .any(|w| w.message.contains("only 1 relation"))
         );
+    }
+
+    #[test]
+    fn large_files_are_checked_in_parts_with_their_category() {
+        // Large enough to be read in parts on several threads (`fast_yaml::PART_BYTES`).
+        let count = 3 * crate::fast_yaml::PART_BYTES / 200;
+        let nodes: String = (0..count)
+            .map(|i| {
+                let target = match i {
+                    1 => "Node0",
+                    _ if i + 1 == count => "Nod0",
+                    _ => "Node1",
+                };
+                format!(
+                    "  - id: Node{i}\n    name: Node number {i}\n    kind: service\n    \
+                     summary: A node that makes a large file for this test, number {i}.\n    \
+                     relations:\n      monitors: [{target}]\n"
+                )
+            })
+            .collect();
+        for text in [
+            format!("category: storage\nnodes:\n{nodes}"),
+            format!("nodes:\n{nodes}category: storage\n"),
+        ] {
+            let e = load(&text).expect_err("the last node's target is misspelled");
+            let LoadError::Invalid(report) = e else {
+                panic!("{e}")
+            };
+            let errors: Vec<_> = report.errors().collect();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let first_line = if text.starts_with("category") { 3 } else { 2 };
+            assert_eq!(
+                (errors[0].line, errors[0].column),
+                (first_line + 6 * (count - 1) + 5, 18),
+                "{}",
+                errors[0].message
+            );
+            let files = test_files(&text.replace("Nod0]", "Node1]"));
+            let k = load_files(&files, Vec::new()).expect("valid");
+            assert_eq!(k.nodes.len(), count);
+            assert!(k.nodes.iter().all(|n| n.category == "storage"));
+            assert_eq!(k.nodes[count - 1].id, format!("Node{}", count - 1));
+        }
     }
 
     #[test]
