@@ -24,7 +24,8 @@
 use std::borrow::Cow;
 
 use crate::load::raw::{
-    DetailedValue, FactEntry, File, Node, Ordered, Plain, PropertyValue, Relation, Target, Targets,
+    DetailedValue, FactEntry, File, Node, Ordered, Plain, PropertyValue, Relation, Str, Target,
+    Targets,
 };
 use crate::load::{Pos, Spanned};
 
@@ -753,8 +754,8 @@ impl<'a> Reader<'a> {
         &mut self,
         v: Value<'a>,
         value: impl Fn(&mut Self, Value<'a>) -> R<V>,
-    ) -> R<Ordered<Spanned<String>, Spanned<V>>> {
-        let mut out: Vec<(Spanned<String>, Spanned<V>)> = Vec::new();
+    ) -> R<Ordered<Spanned<Str>, Spanned<V>>> {
+        let mut out: Vec<(Spanned<Str>, Spanned<V>)> = Vec::new();
         self.entries(v, |r, key, slot| {
             let key = key.string()?;
             if out.iter().any(|(o, _)| o.value == key.value) {
@@ -768,7 +769,7 @@ impl<'a> Reader<'a> {
         Ok(Ordered(out))
     }
 
-    fn strings(&mut self, v: Value<'a>) -> R<Vec<Spanned<String>>> {
+    fn strings(&mut self, v: Value<'a>) -> R<Vec<Spanned<Str>>> {
         let mut out = Vec::new();
         self.items(v, |r, slot| {
             out.push(r.value(slot)?.string()?);
@@ -867,18 +868,24 @@ fn is_special_word(text: &str) -> bool {
 // Values → the loader's raw structs, with serde-saphyr's typing rules.
 // ---------------------------------------------------------------------------------------
 
+/// The string types raw structs hold: `String`, and `raw::Str` for nodes.
+trait RawString: for<'s> From<&'s str> + From<String> {}
+
+impl<S: for<'s> From<&'s str> + From<String>> RawString for S {}
+
 impl Scalar<'_> {
-    fn string(self) -> R<Spanned<String>> {
+    fn string<S: RawString>(self) -> R<Spanned<S>> {
         let value = match self.text {
-            Text::Quoted(s) => s.into_owned(),
-            Text::Plain(p) => plain_string(p).ok_or(GiveUp)?.to_string(),
+            Text::Quoted(Cow::Borrowed(s)) => S::from(s),
+            Text::Quoted(Cow::Owned(s)) => S::from(s),
+            Text::Plain(p) => S::from(plain_string(p).ok_or(GiveUp)?),
         };
         Ok(spanned(self.at, value))
     }
 }
 
 impl<'a> Value<'a> {
-    fn string(self) -> R<Spanned<String>> {
+    fn string<S: RawString>(self) -> R<Spanned<S>> {
         match self {
             Value::Scalar(s) => s.string(),
             _ => Err(GiveUp),
@@ -1105,7 +1112,10 @@ impl<'a> Reader<'a> {
             Value::Scalar(Scalar {
                 text: Text::Quoted(s),
                 ..
-            }) => Plain::Str(s.into_owned()),
+            }) => Plain::Str(match s {
+                Cow::Borrowed(s) => s.into(),
+                Cow::Owned(s) => s.into(),
+            }),
             Value::Scalar(Scalar {
                 text: Text::Plain(p),
                 ..
@@ -1114,7 +1124,7 @@ impl<'a> Reader<'a> {
                 "false" => Plain::Bool(false),
                 _ if is_decimal_int(p) => Plain::Int(p.parse().map_err(|_| GiveUp)?),
                 _ if is_simple_float(p) => Plain::Float(p.parse().map_err(|_| GiveUp)?),
-                _ => Plain::Str(plain_string(p).ok_or(GiveUp)?.to_string()),
+                _ => Plain::Str(plain_string(p).ok_or(GiveUp)?.into()),
             },
             v if v.is_seq() => Plain::List(self.strings(v)?.into_iter().map(|s| s.value).collect()),
             _ => return Err(GiveUp),
@@ -1177,7 +1187,7 @@ impl<'a> Reader<'a> {
         &mut self,
         v: Value<'a>,
         names: [&str; 2],
-    ) -> R<(Option<String>, Option<String>)> {
+    ) -> R<(Option<Str>, Option<Str>)> {
         let mut out = (None, None);
         self.fields(v, &names, |_, n, v| {
             let s = Some(v.string()?.value);

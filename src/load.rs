@@ -188,6 +188,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
 pub(crate) mod raw {
     use super::*;
 
+    /// A string as written. Most are a few words (ids, relation names, quantities,
+    /// sources) and are dropped once checked, so they are kept inline rather than in an
+    /// allocation of their own; a million-edge load reads millions of them.
+    pub type Str = compact_str::CompactString;
+
     #[derive(Debug, Default, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct File {
@@ -238,21 +243,21 @@ pub(crate) mod raw {
     #[derive(Debug, Default, PartialEq, Deserialize)]
     #[serde(deny_unknown_fields)]
     pub struct Node {
-        pub id: Option<Spanned<String>>,
-        pub name: Option<Spanned<String>>,
-        pub kind: Option<Spanned<String>>,
-        pub category: Option<Spanned<String>>,
+        pub id: Option<Spanned<Str>>,
+        pub name: Option<Spanned<Str>>,
+        pub kind: Option<Spanned<Str>>,
+        pub category: Option<Spanned<Str>>,
         #[serde(default)]
-        pub aliases: Vec<Spanned<String>>,
-        pub summary: Option<Spanned<String>>,
+        pub aliases: Vec<Spanned<Str>>,
+        pub summary: Option<Spanned<Str>>,
         #[serde(default)]
-        pub properties: Ordered<Spanned<String>, Spanned<PropertyValue>>,
+        pub properties: Ordered<Spanned<Str>, Spanned<PropertyValue>>,
         #[serde(default)]
         pub facts: Vec<Spanned<FactEntry>>,
         #[serde(default)]
-        pub sources: Vec<Spanned<String>>,
+        pub sources: Vec<Spanned<Str>>,
         #[serde(default)]
-        pub relations: Ordered<Spanned<String>, Spanned<Targets>>,
+        pub relations: Ordered<Spanned<Str>, Spanned<Targets>>,
     }
 
     /// A scalar or list as written in YAML; typed later by `value::parse_quantity`.
@@ -262,8 +267,8 @@ pub(crate) mod raw {
         Bool(bool),
         Int(i64),
         Float(f64),
-        Str(String),
-        List(Vec<String>),
+        Str(Str),
+        List(Vec<Str>),
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
@@ -278,35 +283,35 @@ pub(crate) mod raw {
     pub struct DetailedValue {
         pub value: Option<Plain>,
         /// Forces free text even when it looks like a quantity (`{text: "5 per account"}`).
-        pub text: Option<String>,
-        pub source: Option<String>,
-        pub note: Option<String>,
+        pub text: Option<Str>,
+        pub source: Option<Str>,
+        pub note: Option<Str>,
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum FactEntry {
-        Text(String),
+        Text(Str),
         Detailed {
-            text: String,
-            source: Option<String>,
+            text: Str,
+            source: Option<Str>,
         },
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum Target {
-        Id(String),
+        Id(Str),
         Detailed {
-            target: String,
-            note: Option<String>,
+            target: Str,
+            note: Option<Str>,
         },
     }
 
     /// `monitors: Lambda` or `monitors: [Lambda, {target: EC2, note: ...}]`.
     #[derive(Debug, PartialEq)]
     pub enum Targets {
-        One(String),
+        One(Str),
         Many(Vec<Spanned<Target>>),
     }
 
@@ -319,7 +324,7 @@ pub(crate) mod raw {
                     f.write_str("a node id or a list of node ids")
                 }
                 fn visit_str<E: de::Error>(self, v: &str) -> Result<Targets, E> {
-                    Ok(Targets::One(v.to_string()))
+                    Ok(Targets::One(v.into()))
                 }
                 fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Targets, A::Error> {
                     let mut out = Vec::new();
@@ -906,7 +911,7 @@ fn load(
                                 };
                                 rel_at.insert(id.value.clone(), relations.len());
                                 relations.push(RelationDef {
-                                    id: id.value.clone(),
+                                    id: id.value.to_string(),
                                     description: description.value.clone(),
                                     inverse: inverse.value.trim().to_lowercase(),
                                     verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
@@ -1314,10 +1319,10 @@ enum NodeCheck {
 /// A node whose fields are checked, waiting for the serial part of the load to register
 /// its names, or to find it is a duplicate.
 struct CheckedNode {
-    id: Spanned<String>,
+    id: Spanned<raw::Str>,
     /// The names to register as written, for the messages of a clash.
-    name: Option<Spanned<String>>,
-    aliases: Vec<Spanned<String>>,
+    name: Option<Spanned<raw::Str>>,
+    aliases: Vec<Spanned<raw::Str>>,
     /// Diagnostics from before and after the point where its names are registered, so they
     /// come out in the order of a check that did everything in one place.
     before: Vec<Diagnostic>,
@@ -1352,9 +1357,9 @@ impl crate::fast_yaml::Checker for PartChecker<'_> {
 }
 
 /// `s` without surrounding whitespace, reusing its allocation when there is none.
-fn trimmed(s: String) -> String {
+fn trimmed(s: raw::Str) -> String {
     if s.trim().len() == s.len() {
-        s
+        s.into()
     } else {
         s.trim().to_string()
     }
@@ -1434,7 +1439,7 @@ fn check_node(
         }
     };
     let category = match (raw.category.take(), file_category) {
-        (Some(cat), _) => cat.value,
+        (Some(cat), _) => cat.value.into(),
         (None, Some(cat)) => cat.to_string(),
         (None, None) => {
             before.error(
@@ -1528,9 +1533,9 @@ fn check_node(
         });
     }
     let node = Node {
-        id: id.value.clone(),
+        id: id.value.to_string(),
         name: if name.is_empty() {
-            id.value.clone()
+            id.value.to_string()
         } else {
             name
         },
@@ -1645,7 +1650,7 @@ const NO_NOTE: u32 = u32::MAX;
 
 impl FileRelations {
     /// Keeps a node's relations; returns where they are in `relations`.
-    fn add(&mut self, raw: raw::Ordered<Spanned<String>, Spanned<raw::Targets>>) -> Range<usize> {
+    fn add(&mut self, raw: raw::Ordered<Spanned<raw::Str>, Spanned<raw::Targets>>) -> Range<usize> {
         let start = self.relations.len();
         for (name, targets) in raw.0 {
             let first = self.targets.len() as u32;
@@ -1656,14 +1661,14 @@ impl FileRelations {
                         match t.value {
                             raw::Target::Id(id) => self.target(&id, None, t.referenced),
                             raw::Target::Detailed { target, note } => {
-                                self.target(&target, note.map(String::into_boxed_str), t.referenced)
+                                self.target(&target, note.map(|n| n.as_str().into()), t.referenced)
                             }
                         }
                     }
                 }
             }
             self.relations.push(PendingRelation {
-                name: self.words.intern(name.value),
+                name: self.words.intern(&name.value),
                 at: name.referenced,
                 targets: (first, self.targets.len() as u32),
             });
@@ -1705,7 +1710,7 @@ impl FileRelations {
     /// Points the relation names at `words` (the whole load's) instead of the file's own.
     fn intern_into(&mut self, words: &mut RelationWords) {
         let local = std::mem::take(&mut self.words);
-        let global: Vec<u32> = local.0.into_iter().map(|w| words.intern(w)).collect();
+        let global: Vec<u32> = local.0.iter().map(|w| words.intern(w)).collect();
         for r in &mut self.relations {
             r.name = global[r.name as usize];
         }
@@ -1717,13 +1722,13 @@ impl FileRelations {
 struct RelationWords(Vec<String>, FastMap<String, u32>);
 
 impl RelationWords {
-    fn intern(&mut self, word: String) -> u32 {
-        if let Some(&i) = self.1.get(&word) {
+    fn intern(&mut self, word: &str) -> u32 {
+        if let Some(&i) = self.1.get(word) {
             return i;
         }
         let i = u32::try_from(self.0.len()).unwrap_or(u32::MAX);
-        self.0.push(word.clone());
-        self.1.insert(word, i);
+        self.0.push(word.to_string());
+        self.1.insert(word.to_string(), i);
         i
     }
 }
@@ -2394,7 +2399,7 @@ fn forbidden_control(text: &str) -> Option<char> {
 }
 
 fn typed_property(
-    name: String,
+    name: raw::Str,
     raw: raw::PropertyValue,
     at: At,
     c: &mut Collector,
@@ -2412,7 +2417,7 @@ fn typed_property(
             );
             return None;
         }
-        (None, Some(t)) => Value::Text(t),
+        (None, Some(t)) => Value::Text(t.into()),
         (None, None) => {
             c.error(at, format!("property `{name}` has no `value`"), None);
             return None;
@@ -2429,7 +2434,7 @@ fn typed_property(
                 );
                 return None;
             }
-            raw::Plain::List(items) => Value::List(items),
+            raw::Plain::List(items) => Value::List(items.into_iter().map(String::from).collect()),
             raw::Plain::Str(s) => match parse_quantity(&s) {
                 Ok(Some(v)) => v,
                 Ok(None) => Value::Text(trimmed(s)),
@@ -2461,10 +2466,10 @@ fn typed_property(
         },
     };
     Some(Property {
-        name,
+        name: name.into(),
         value,
         source,
-        note,
+        note: note.map(String::from),
     })
 }
 
