@@ -719,11 +719,18 @@ impl<'a> Reader<'a> {
         mut field: impl FnMut(&mut Self, usize, Value<'a>) -> R<()>,
     ) -> R<()> {
         let mut seen = 0u32;
+        // Fields are usually written in the order of `known`, so the search starts after
+        // the last one found: one comparison a key instead of half the list.
+        let mut next = 0;
         self.entries(v, |r, key, slot| {
             let Text::Plain(name) = key.text else {
                 return Err(GiveUp);
             };
-            let n = known.iter().position(|k| *k == name).ok_or(GiveUp)?;
+            let n = (next..known.len())
+                .chain(0..next)
+                .find(|&k| known[k] == name)
+                .ok_or(GiveUp)?;
+            next = n + 1;
             if seen & (1 << n) != 0 {
                 return Err(GiveUp);
             }
@@ -757,8 +764,12 @@ impl<'a> Reader<'a> {
     ) -> R<Ordered<Spanned<Str>, Spanned<V>>> {
         let mut out: Vec<(Spanned<Str>, Spanned<V>)> = Vec::new();
         self.entries(v, |r, key, slot| {
-            let key = key.string()?;
-            if out.iter().any(|(o, _)| o.value == key.value) {
+            let key: Spanned<Str> = key.string()?;
+            let k = key.value.as_str();
+            if out
+                .iter()
+                .any(|(o, _)| o.value.len() == k.len() && o.value == k)
+            {
                 return Err(GiveUp);
             }
             let v = r.value(slot)?;
@@ -1183,11 +1194,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A mapping of at most the two string fields `names`.
-    fn two_strings(
-        &mut self,
-        v: Value<'a>,
-        names: [&str; 2],
-    ) -> R<(Option<Str>, Option<Str>)> {
+    fn two_strings(&mut self, v: Value<'a>, names: [&str; 2]) -> R<(Option<Str>, Option<Str>)> {
         let mut out = (None, None);
         self.fields(v, &names, |_, n, v| {
             let s = Some(v.string()?.value);

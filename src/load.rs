@@ -292,20 +292,14 @@ pub(crate) mod raw {
     #[serde(untagged)]
     pub enum FactEntry {
         Text(Str),
-        Detailed {
-            text: Str,
-            source: Option<Str>,
-        },
+        Detailed { text: Str, source: Option<Str> },
     }
 
     #[derive(Debug, PartialEq, Deserialize)]
     #[serde(untagged)]
     pub enum Target {
         Id(Str),
-        Detailed {
-            target: Str,
-            note: Option<Str>,
-        },
+        Detailed { target: Str, note: Option<Str> },
     }
 
     /// `monitors: Lambda` or `monitors: [Lambda, {target: EC2, note: ...}]`.
@@ -2391,8 +2385,9 @@ fn is_forbidden_control(c: char) -> bool {
 /// The first control character in `text` that may not be shown as text. Printable ASCII
 /// is checked byte by byte first: every text of a large directory passes through here.
 fn forbidden_control(text: &str) -> Option<char> {
-    let printable = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n' || *b == b'\t';
-    if text.bytes().all(|b| printable(&b)) {
+    // Counted rather than searched: a loop without an early exit is vectorised.
+    let unprintable = |b: u8| !((0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t');
+    if text.bytes().filter(|&b| unprintable(b)).count() == 0 {
         return None;
     }
     text.chars().find(|c| is_forbidden_control(*c))

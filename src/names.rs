@@ -110,11 +110,11 @@ pub fn build(nodes: &[Node]) -> Indexes {
     }
     // Ties go to the lowest node position: a name belongs to the first node that has it.
     let (names, compact) = rayon::join(
-        || names.into_index(|group| group[0].2),
+        || names.into_index(|group| group[0].3),
         || {
             compact.into_index(|group| {
-                let node = group[0].2;
-                if group.iter().all(|e| e.2 == node) {
+                let node = group[0].3;
+                if group.iter().all(|e| e.3 == node) {
                     node
                 } else {
                     AMBIGUOUS
@@ -125,17 +125,20 @@ pub fn build(nodes: &[Node]) -> Indexes {
     Indexes { names, compact }
 }
 
-/// (start, end) of a key in [`Keys::text`], and its node.
-type Entry = (u32, u32, u32);
+/// A key's [`prefix`], its start and end in [`Keys::text`], and its node.
+type Entry = (u64, u32, u32, u32);
 
 /// Keys with their node, the key texts one after another in `text`.
 ///
 /// The indexes are built beside the edge pass of a large load, at the process's peak
 /// memory. There `usize` offsets and a sorted `(&str, u32)` copy of the entries came to
-/// 48 bytes a key for each of the two indexes, over 40 MB at a million edges; `u32`
-/// offsets sorted in place are 12. For the same reason each buffer is sized once, from
-/// the raw names (a key is no longer than its name but for a few non-ASCII letters):
-/// growing by doubling would hold the old and new buffers at once.
+/// 48 bytes a key for each of the two indexes, over 40 MB at a million edges. An entry
+/// here is 24 bytes, and the radix sort borrows as many again while it runs: the
+/// prefix in each entry lets it sort without reading the key text, which a comparison
+/// sort did at every step (most of the time of building the indexes). For the same
+/// reason each buffer is sized once, from the raw names (a key is no longer than its
+/// name but for a few non-ASCII letters): growing by doubling would hold the old and
+/// new buffers at once.
 struct Keys {
     text: String,
     entries: Vec<Entry>,
@@ -157,49 +160,54 @@ impl Keys {
             .entries
             .iter()
             .rev()
-            .take_while(|e| e.2 == node)
+            .take_while(|e| e.3 == node)
             .take(4);
         if own.any(|e| self.key_bytes(e) == key.as_bytes()) {
             return;
         }
         let start = self.end();
         self.text.push_str(key);
-        self.entries.push((start, self.end(), node));
+        self.entries
+            .push((prefix(key.as_bytes()), start, self.end(), node));
     }
 
     fn end(&self) -> u32 {
         u32::try_from(self.text.len()).expect("key text under 4 GB: each file is capped at 32 MB")
     }
 
-    fn key_bytes(&self, &(start, end, _): &Entry) -> &[u8] {
+    fn key_bytes(&self, &(_, start, end, _): &Entry) -> &[u8] {
         &self.text.as_bytes()[start as usize..end as usize]
     }
 
     /// Each key once, in order, with the value `pick` makes of its entries (in node
     /// order). The keys are freed as soon as their index is made.
     fn into_index(mut self, pick: impl Fn(&[Entry]) -> u32) -> Index<'static> {
-        use rayon::slice::ParallelSliceMut;
         let text = self.text.as_bytes();
-        let key = |&(start, end, _): &Entry| &text[start as usize..end as usize];
-        self.entries
-            .par_sort_unstable_by(|a, b| key_order(key(a), key(b)).then_with(|| a.2.cmp(&b.2)));
+        let key = |&(_, start, end, _): &Entry| &text[start as usize..end as usize];
+        // A radix sort by prefix, then the few runs of a shared prefix by the whole key.
+        // Both sorts are stable, and the entries were pushed in node order, so each key's
+        // entries stay in node order.
+        radsort::sort_by_key(&mut self.entries, |e| e.0);
+        for run in self.entries.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.len() > 1 {
+                run.sort_by(|a, b| key(a).cmp(key(b)));
+            }
+        }
         let groups = self.entries.chunk_by(|a, b| key(a) == key(b)).map(|group| {
-            let (start, end, _) = group[0];
+            let (_, start, end, _) = group[0];
             (&self.text[start as usize..end as usize], pick(group))
         });
         Index::from_sorted(groups, self.text.len(), self.entries.len())
     }
 }
 
-/// `a.cmp(b)`, deciding many pairs by their first eight bytes as one word: the sort of a
-/// large load's keys was mostly calls to `memcmp`, and this avoids half of them.
-fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    if let (Some(x), Some(y)) = (a.first_chunk::<8>(), b.first_chunk::<8>())
-        && x != y
-    {
-        return u64::from_be_bytes(*x).cmp(&u64::from_be_bytes(*y));
-    }
-    a.cmp(b)
+/// A key's first eight bytes as one big-endian word, zero-padded: where two differ, they
+/// order their keys as the keys' bytes do, so most keys are sorted without reading them.
+fn prefix(key: &[u8]) -> u64 {
+    let mut word = [0; 8];
+    let n = key.len().min(8);
+    word[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(word)
 }
 
 /// The little-endian `u32` at byte `at`: the word of the flat tables here and in the
@@ -413,7 +421,7 @@ mod tests {
     }
 
     /// Names that often collide, whole or compacted, some of them longer than the eight
-    /// bytes `key_order` compares at once.
+    /// bytes of a [`prefix`].
     fn colliding_name() -> impl Strategy<Value = String> {
         prop_oneof![
             "[aAbä -]{0,3}",
@@ -442,8 +450,16 @@ mod tests {
 
     proptest! {
         #[test]
-        fn key_order_is_byte_order(a in "(ab|ba|a|b|ä){0,8}", b in "(ab|ba|a|b|ä){0,8}") {
-            prop_assert_eq!(key_order(a.as_bytes(), b.as_bytes()), a.as_bytes().cmp(b.as_bytes()));
+        /// The sort orders keys by prefix first, so prefixes must never contradict the
+        /// byte order of their keys; equal prefixes are left to the whole keys.
+        fn prefix_order_is_byte_order(
+            a in "(ab|ba|a|b|ä|\\x00){0,8}",
+            b in "(ab|ba|a|b|ä|\\x00){0,8}",
+        ) {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            if prefix(a) != prefix(b) {
+                prop_assert_eq!(prefix(a).cmp(&prefix(b)), a.cmp(b));
+            }
         }
     }
 }
