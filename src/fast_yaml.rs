@@ -48,7 +48,7 @@ pub(crate) struct Collect;
 #[cfg(test)]
 impl Checker for Collect {
     type Part = Vec<Spanned<Node>>;
-    fn start(&self, _: &File) -> Self::Part {
+    fn start(&self, _: &File, _: usize) -> Self::Part {
         Vec::new()
     }
     fn node(&self, part: &mut Self::Part, node: Spanned<Node>) {
@@ -71,15 +71,16 @@ pub(crate) fn parse_file_parts(text: &str, parts: usize, collect: &Collect) -> R
 /// (some of the file's nodes, in order) on the thread that read it.
 pub(crate) trait Checker: Sync {
     type Part: Send;
-    /// A new part of the file whose other fields (its category) are in `head`.
-    fn start(&self, head: &File) -> Self::Part;
+    /// A new part of the file whose other fields (its category) are in `head`, written
+    /// in about `bytes` of YAML (a hint for sizing what the part keeps).
+    fn start(&self, head: &File, bytes: usize) -> Self::Part;
     fn node(&self, part: &mut Self::Part, node: Spanned<Node>);
     /// The part's last node has been read.
     fn end(&self, part: &mut Self::Part);
 
-    /// One part of `nodes`, read before they could be handed over.
-    fn whole(&self, head: &File, nodes: Vec<Spanned<Node>>) -> Self::Part {
-        let mut part = self.start(head);
+    /// One part of `nodes`, read from `bytes` of YAML before they could be handed over.
+    fn whole(&self, head: &File, nodes: Vec<Spanned<Node>>, bytes: usize) -> Self::Part {
+        let mut part = self.start(head, bytes);
         for n in nodes {
             self.node(&mut part, n);
         }
@@ -960,7 +961,7 @@ impl<'a> Reader<'a> {
                 1 => file.category = Some(v.string()?),
                 _ if parts > 1 => checked = Some(r.nodes_in_parts(v, parts, &file, checker)?),
                 _ if file.category.is_some() => {
-                    let mut part = checker.start(&file);
+                    let mut part = checker.start(&file, r.b.len() - r.i);
                     r.nodes(v, &mut part, checker)?;
                     checker.end(&mut part);
                     checked = Some(vec![part]);
@@ -974,7 +975,7 @@ impl<'a> Reader<'a> {
         }
         let checked = match (checked, file.nodes.take()) {
             (Some(checked), _) => checked,
-            (None, Some(nodes)) => vec![checker.whole(&file, nodes)],
+            (None, Some(nodes)) => vec![checker.whole(&file, nodes, self.b.len())],
             (None, None) => Vec::new(),
         };
         Ok((file, checked))
@@ -1042,7 +1043,7 @@ impl<'a> Reader<'a> {
                     at: reader.pos(i),
                     indent,
                 };
-                let mut part = checker.start(head);
+                let mut part = checker.start(head, end - i);
                 reader.nodes(seq, &mut part, checker)?;
                 if reader.next_content_line()?.is_some() {
                     return Err(GiveUp);

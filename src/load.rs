@@ -779,24 +779,31 @@ fn load(
                 let checker = PartChecker(file);
                 let parsed = match parse_file_checked(text, parts_for(text.len()), &checker) {
                     Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
-                    Err(_) => {
-                        serde_saphyr::from_str_with_options::<raw::File>(text, parse_options()).map(
-                            |mut raw| {
-                                let nodes = raw.nodes.take();
-                                let part = nodes.map(|nodes| checker.whole(&raw, nodes));
-                                ParsedFile {
-                                    raw,
-                                    parts: part.into_iter().collect(),
-                                }
-                            },
-                        )
-                    }
+                    Err(_) => serde_saphyr::from_str_with_options::<raw::File>(
+                        text,
+                        parse_options(),
+                    )
+                    .map(|mut raw| {
+                        let nodes = raw.nodes.take();
+                        let part = nodes.map(|nodes| checker.whole(&raw, nodes, text.len()));
+                        ParsedFile {
+                            raw,
+                            parts: part.into_iter().collect(),
+                        }
+                    }),
                 };
                 Some(parsed)
             })
             .collect::<Vec<Option<Result<ParsedFile, serde_saphyr::Error>>>>()
     };
     let free = reread.is_some();
+    let text_len = |t: &Option<Arc<str>>| t.as_deref().map_or(0, str::len);
+    let total_bytes: usize = texts.iter().map(text_len).sum();
+    let batch_bytes: Vec<usize> = texts
+        .chunks(batch_len)
+        .map(|b| b.iter().map(text_len).sum())
+        .collect();
+    let mut done_bytes = 0;
     let batches: Vec<&[SourceFile]> = files.chunks(batch_len).collect();
     let batch_texts = |k: usize, texts: &[Option<Arc<str>>]| {
         texts[k * batch_len..(k * batch_len + batches[k].len())].to_vec()
@@ -1022,6 +1029,14 @@ fn load(
                         }
                     }
                 }
+                done_bytes += batch_bytes[k];
+                size_for_the_rest(
+                    (done_bytes, total_bytes),
+                    &mut nodes,
+                    &mut pending,
+                    &mut id_index,
+                    &mut names,
+                );
             },
         );
         results = next;
@@ -1281,6 +1296,34 @@ fn release_free_memory() {
     }
 }
 
+/// Makes room in the registration's lists and maps for the nodes still to come, judged
+/// from those registered in the first `done` of `total` bytes. Growing them by doubling
+/// copied each, into fresh pages, several times over in a large load (page faults cost
+/// a few microseconds each). Only a shortfall of a tenth or more is made up, so the
+/// lists are moved about once; a wrong guess costs only that move or some unused room.
+fn size_for_the_rest<V>(
+    (done, total): (usize, usize),
+    nodes: &mut Vec<Node>,
+    pending: &mut Vec<impl Sized>,
+    id_index: &mut KeyMap<usize>,
+    names: &mut KeyMap<V>,
+) {
+    if done == 0 || nodes.is_empty() || done >= total {
+        return;
+    }
+    let scale = |n: usize| n.saturating_mul(total) / done;
+    let expected = scale(nodes.len());
+    if nodes.capacity() * 10 >= expected * 9 {
+        return;
+    }
+    let more = expected + expected / 10 - nodes.len();
+    nodes.reserve_exact(more);
+    pending.reserve_exact(more);
+    id_index.reserve(more, scale(id_index.text.len()) - id_index.text.len());
+    let names_more = scale(names.table.len()) - names.table.len();
+    names.reserve(names_more, scale(names.text.len()) - names.text.len());
+}
+
 /// A node or relation position as stored in an edge. The graph's index type is 32 bits
 /// wide, so a graph with more nodes could not be built anyway.
 fn u32_pos(i: usize) -> u32 {
@@ -1332,11 +1375,11 @@ struct PartChecker<'a>(&'a SourceFile);
 impl crate::fast_yaml::Checker for PartChecker<'_> {
     type Part = ParsedPart;
 
-    fn start(&self, head: &raw::File) -> ParsedPart {
+    fn start(&self, head: &raw::File, bytes: usize) -> ParsedPart {
         ParsedPart {
             category: head.category.as_ref().map(|c| c.value.clone()),
             nodes: Vec::new(),
-            relations: FileRelations::default(),
+            relations: FileRelations::with_hint(bytes),
         }
     }
 
@@ -1643,6 +1686,20 @@ struct PendingTarget {
 const NO_NOTE: u32 = u32::MAX;
 
 impl FileRelations {
+    /// Room for the relations of about `bytes` of YAML, taken at the density of the
+    /// densest files (a relation name and a target per 80 bytes or so) and given back by
+    /// [`FileRelations::shrink`]: growing by doubling copied each list once more,
+    /// into fresh pages, a good part of a large load's page faults.
+    fn with_hint(bytes: usize) -> Self {
+        FileRelations {
+            words: RelationWords::default(),
+            relations: Vec::with_capacity(bytes / 80),
+            targets: Vec::with_capacity(bytes / 64),
+            ids: String::with_capacity(bytes / 4),
+            notes: Vec::new(),
+        }
+    }
+
     /// Keeps a node's relations; returns where they are in `relations`.
     fn add(&mut self, raw: raw::Ordered<Spanned<raw::Str>, Spanned<raw::Targets>>) -> Range<usize> {
         let start = self.relations.len();
@@ -1770,6 +1827,12 @@ impl<V> KeyMap<V> {
         self.text.push_str(key);
         self.table
             .insert_unique(hash, (hash, start, self.text.len(), value), |e| e.0);
+    }
+
+    /// Room for `keys` more keys of `bytes` in all.
+    fn reserve(&mut self, keys: usize, bytes: usize) {
+        self.table.reserve(keys, |e| e.0);
+        self.text.reserve(bytes);
     }
 
     /// Sets the value of `key` unless it has one.
