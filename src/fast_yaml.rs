@@ -12,6 +12,10 @@
 //! value goes from the text into its raw struct without a YAML tree in between (building
 //! and then converting a tree was more than half of a large load).
 //!
+//! It hands each node to the loader's check as soon as the node is read, and reads the
+//! node list of a large file in parts on all of rayon's threads
+//! ([`parse_file_checked`]).
+//!
 //! It never decides that a file is wrong. Whenever it meets anything outside the subset,
 //! or anything it is not certain serde-saphyr reads the same way (an anchor, a block
 //! scalar, a multi-line scalar, `yes`, `1e3`, a date, a null, a duplicate key, an unknown
@@ -38,7 +42,11 @@ type R<T> = Result<T, GiveUp>;
 /// Reads a knowledge file, or gives up so the caller uses the full parser.
 #[cfg(test)]
 pub(crate) fn parse_file(text: &str) -> R<File> {
-    parse_file_parts(text, 1, &Collect)
+    let (mut file, parts) = parse_file_checked(text, 1, &Collect)?;
+    if !parts.is_empty() {
+        file.nodes = Some(parts.into_iter().flatten().collect());
+    }
+    Ok(file)
 }
 
 /// A checker that keeps the nodes as read, for tests that compare readings.
@@ -55,16 +63,6 @@ impl Checker for Collect {
         part.push(node);
     }
     fn end(&self, _: &mut Self::Part) {}
-}
-
-/// [`parse_file_checked`] with the parts' nodes put back into the file, in order.
-#[cfg(test)]
-pub(crate) fn parse_file_parts(text: &str, parts: usize, collect: &Collect) -> R<File> {
-    let (mut file, parts) = parse_file_checked(text, parts, collect)?;
-    if !parts.is_empty() {
-        file.nodes = Some(parts.into_iter().flatten().collect());
-    }
-    Ok(file)
 }
 
 /// What the loader does with a file's nodes as they are read: each node goes to a part
