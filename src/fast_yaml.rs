@@ -1292,6 +1292,12 @@ mod tests {
         assert_eq!(parts_agree(&late, 2), None);
         let (file, read) = parse_file_checked(&late, 2, &Collect).unwrap();
         assert_eq!((file.category.unwrap().value, read.len()), ("c".into(), 1));
+        // Items at column 0, with comments and blank lines between them, split alike.
+        let items: String = (0..40)
+            .map(|i| format!("# node {i}\n- id: N{i}\n  aliases: [a{i}]\n\n"))
+            .collect();
+        let flush = format!("category: c\nnodes:\n{items}");
+        assert_eq!(parts_agree(&flush, 3), Some(3));
         // A long item merges the shares it spans: parts never start inside an item.
         let long = format!(
             "{BASE}  - id: A\n    aliases: [{}]\n  - id: B\n",
