@@ -958,12 +958,7 @@ impl<'a> Reader<'a> {
                 0 => file.relations = Some(r.spanned_seq(v, Self::relation)?),
                 1 => file.category = Some(v.string()?),
                 _ if parts > 1 => checked = Some(r.nodes_in_parts(v, parts, &file, checker)?),
-                _ if file.category.is_some() => {
-                    let mut part = checker.start(&file, r.b.len() - r.i);
-                    r.nodes(v, &mut part, checker)?;
-                    checker.end(&mut part);
-                    checked = Some(vec![part]);
-                }
+                _ if file.category.is_some() => checked = Some(vec![r.part(v, &file, checker)?]),
                 _ => file.nodes = Some(r.spanned_seq(v, Self::node)?),
             }
             Ok(())
@@ -979,15 +974,19 @@ impl<'a> Reader<'a> {
         Ok((file, checked))
     }
 
-    /// The sequence of nodes `v`, each handed to `checker` as soon as it is read.
-    fn nodes<C: Checker>(&mut self, v: Value<'a>, part: &mut C::Part, checker: &C) -> R<()> {
+    /// The sequence of nodes `v` as one part of the file `head`, each node handed to
+    /// `checker` as soon as it is read.
+    fn part<C: Checker>(&mut self, v: Value<'a>, head: &File, checker: &C) -> R<C::Part> {
+        let mut part = checker.start(head, self.b.len() - self.i);
         self.items(v, |r, slot| {
             let v = r.value(slot)?;
             let at = v.at();
             let node = Self::node(r, v)?;
-            checker.node(part, spanned(at, node));
+            checker.node(&mut part, spanned(at, node));
             Ok(())
-        })
+        })?;
+        checker.end(&mut part);
+        Ok(part)
     }
 
     /// The `nodes:` list `v`, read in up to `parts` parts in parallel, each handed to
@@ -1041,12 +1040,10 @@ impl<'a> Reader<'a> {
                     at: reader.pos(i),
                     indent,
                 };
-                let mut part = checker.start(head, end - i);
-                reader.nodes(seq, &mut part, checker)?;
+                let part = reader.part(seq, head, checker)?;
                 if reader.next_content_line()?.is_some() {
                     return Err(GiveUp);
                 }
-                checker.end(&mut part);
                 Ok(part)
             })
             .collect::<R<Vec<C::Part>>>()?;

@@ -121,9 +121,8 @@ impl Report {
 pub struct Knowledge {
     pub relations: Vec<RelationDef>,
     pub nodes: Vec<Node>,
-    /// (from node, to node, edge) as indices into `nodes`.
-    /// (from, to, relation) with node positions in `nodes` (the graph's index type is
-    /// 32 bits wide, so they fit).
+    /// (from node, to node, edge), the nodes as positions in `nodes` (the graph's index
+    /// type is 32 bits wide, so they fit).
     pub edges: Vec<(u32, u32, EdgeData)>,
     /// The name indexes of `nodes`.
     pub indexes: crate::names::Indexes,
