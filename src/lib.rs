@@ -18,6 +18,7 @@ pub mod graph;
 pub mod load;
 pub mod model;
 mod names;
+mod ordered;
 pub mod output;
 pub mod query;
 pub mod render;

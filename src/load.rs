@@ -18,7 +18,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use foldhash::{HashMap as FastMap, HashMapExt, HashSet as FastSet, HashSetExt};
 use serde::Deserialize;
@@ -749,297 +749,258 @@ fn load(
     let mut id_index: KeyMap<usize> = KeyMap::default();
     let mut relation_words = RelationWords::default();
     let mut file_relations: Vec<FileRelations> = Vec::new();
-    // Files are parsed a few at a time, in parallel, and each batch's nodes are registered
-    // and moved into the model while the next batch is parsed, so the raw structs of a
-    // large directory never all exist at once (peak memory, docs/performance.md).
-    let batch_len = 2 * rayon::current_num_threads().max(1);
     // Parsing one file, and checking each of its nodes on its own, needs nothing from the
     // other files; it runs in parallel. Checking on the thread that parsed also frees the
     // raw structs where they were allocated: glibc's arenas make freeing on another thread
     // slow (docs/performance.md).
     let is_empty = |text: &Option<Arc<str>>| text.as_deref().is_none_or(|t| t.trim().is_empty());
-    // A batch is handed its texts (shared, not copied), so that the registering side may
-    // free those of the batch before it meanwhile.
-    let parse = |batch: &[SourceFile], texts: Vec<Option<Arc<str>>>| {
-        use rayon::prelude::*;
-        batch
-            .par_iter()
-            .zip(texts)
-            .map(|(file, text)| {
-                // Architecture diagrams live under graph/ too but have their own format and
-                // validation pass (`architecture`), which needs the finished graph.
-                if crate::architecture::is_architecture_file(&file.name) || is_empty(&text) {
-                    return None;
-                }
-                let text = text.as_deref().unwrap_or_default();
-                // The fast reader covers what knowledge files are usually written in;
-                // anything else, and every broken file, goes through serde-saphyr.
-                use crate::fast_yaml::{Checker, parse_file_checked, parts_for};
-                let checker = PartChecker(file);
-                let parsed = match parse_file_checked(text, parts_for(text.len()), &checker) {
-                    Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
-                    Err(_) => serde_saphyr::from_str_with_options::<raw::File>(
-                        text,
-                        parse_options(),
-                    )
-                    .map(|mut raw| {
-                        let nodes = raw.nodes.take();
-                        let part = nodes.map(|nodes| checker.whole(&raw, nodes, text.len()));
-                        ParsedFile {
-                            raw,
-                            parts: part.into_iter().collect(),
-                        }
-                    }),
-                };
-                Some(parsed)
-            })
-            .collect::<Vec<Option<Result<ParsedFile, serde_saphyr::Error>>>>()
+    // The parsing side takes its own handle on each text (shared, not copied), so a text
+    // is freed as soon as both sides are done with it.
+    let parse_texts: Vec<Mutex<Option<Arc<str>>>> = texts.iter().cloned().map(Mutex::new).collect();
+    let parse = |i: usize| {
+        let file = &files[i];
+        let text = parse_texts[i]
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        // Architecture diagrams live under graph/ too but have their own format and
+        // validation pass (`architecture`), which needs the finished graph.
+        if crate::architecture::is_architecture_file(&file.name) || is_empty(&text) {
+            return None;
+        }
+        let text = text.as_deref().unwrap_or_default();
+        // The fast reader covers what knowledge files are usually written in;
+        // anything else, and every broken file, goes through serde-saphyr.
+        use crate::fast_yaml::{Checker, parse_file_checked, parts_for};
+        let checker = PartChecker(file);
+        let parsed = match parse_file_checked(text, parts_for(text.len()), &checker) {
+            Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
+            Err(_) => serde_saphyr::from_str_with_options::<raw::File>(text, parse_options()).map(
+                |mut raw| {
+                    let nodes = raw.nodes.take();
+                    let part = nodes.map(|nodes| checker.whole(&raw, nodes, text.len()));
+                    ParsedFile {
+                        raw,
+                        parts: part.into_iter().collect(),
+                    }
+                },
+            ),
+        };
+        Some(parsed)
     };
     let free = reread.is_some();
     let text_len = |t: &Option<Arc<str>>| t.as_deref().map_or(0, str::len);
     let total_bytes: usize = texts.iter().map(text_len).sum();
-    let batch_bytes: Vec<usize> = texts
-        .chunks(batch_len)
-        .map(|b| b.iter().map(text_len).sum())
-        .collect();
     let mut done_bytes = 0;
-    let batches: Vec<&[SourceFile]> = files.chunks(batch_len).collect();
-    let batch_texts = |k: usize, texts: &[Option<Arc<str>>]| {
-        texts[k * batch_len..(k * batch_len + batches[k].len())].to_vec()
-    };
-    let mut results = match batches.first() {
-        Some(b) => parse(b, batch_texts(0, &texts)),
-        None => Vec::new(),
-    };
-    for (k, batch) in batches.iter().enumerate() {
-        let current = std::mem::take(&mut results);
-        let next_texts = (k + 1 < batches.len()).then(|| batch_texts(k + 1, &texts));
-        let first = k * batch_len;
-        // The next batch is parsed while this one is registered: registering is serial
-        // (names must be taken in file order), so it would otherwise leave a core idle.
-        let (next, ()) = rayon::join(
-            || match next_texts {
-                Some(t) => parse(batches[k + 1], t),
-                None => Vec::new(),
-            },
-            || {
-                let mut key = String::new();
-                for (j, (file, result)) in batch.iter().zip(current).enumerate() {
-                    let text = &mut texts[first + j];
-                    let empty = is_empty(text);
-                    if free {
-                        *text = None;
-                    }
-                    if crate::architecture::is_architecture_file(&file.name) {
+    let mut key = String::new();
+    // Names must be registered in file order (the first file to give a name keeps it), so
+    // that is serial: it runs on this thread, taking each file as soon as it is parsed,
+    // while the other threads parse the files after it. Parsed files wait at most a few
+    // at a time, which bounds the memory they hold (docs/performance.md).
+    let ahead = 2 * rayon::current_num_threads().max(1);
+    crate::ordered::for_each_in_order(files.len(), ahead, parse, |i, result| {
+        let file = &files[i];
+        let text = &mut texts[i];
+        let bytes = text_len(text);
+        let empty = is_empty(text);
+        if free {
+            *text = None;
+        }
+        done_bytes += bytes;
+        if crate::architecture::is_architecture_file(&file.name) {
+            return;
+        }
+        if empty {
+            c.diagnostics.push(Diagnostic {
+                line: 1,
+                column: 1,
+                ..file_diag(
+                    &file.name,
+                    "file is empty".into(),
+                    Some("delete it, or add `nodes:` or `relations:`".into()),
+                )
+            });
+            return;
+        }
+        let Some(result) = result else { return };
+        match result {
+            Ok(ParsedFile { raw: f, parts }) => {
+                make_room_for(&parts, &mut nodes, &mut pending, &mut id_index, &mut names);
+                for r in f.relations.iter().flatten() {
+                    let at = At {
+                        file,
+                        loc: r.referenced,
+                    };
+                    let r = &r.value;
+                    let Some(id) = &r.id else {
+                        c_relations.error(at, "relation is missing required field `id`", None);
+                        continue;
+                    };
+                    let id_at = At {
+                        file,
+                        loc: id.referenced,
+                    };
+                    if !is_kebab(&id.value) {
+                        c_relations.error(
+                            id_at,
+                            format!("relation id `{}` is not kebab-case", id.value),
+                            Some("use lowercase words joined by `-`, e.g. `delivers-to`".into()),
+                        );
                         continue;
                     }
-                    if empty {
-                        c.diagnostics.push(Diagnostic {
-                            line: 1,
-                            column: 1,
-                            ..file_diag(
-                                &file.name,
-                                "file is empty".into(),
-                                Some("delete it, or add `nodes:` or `relations:`".into()),
-                            )
-                        });
+                    if rel_at.contains_key(&id.value) {
+                        c_relations.error(
+                            id_at,
+                            format!("relation `{}` is declared twice", id.value),
+                            None,
+                        );
                         continue;
                     }
-                    let Some(result) = result else { continue };
-                    match result {
-                        Ok(ParsedFile { raw: f, parts }) => {
-                            for r in f.relations.iter().flatten() {
-                                let at = At {
-                                    file,
-                                    loc: r.referenced,
-                                };
-                                let r = &r.value;
-                                let Some(id) = &r.id else {
-                                    c_relations.error(
-                                        at,
-                                        "relation is missing required field `id`",
-                                        None,
-                                    );
-                                    continue;
-                                };
-                                let id_at = At {
-                                    file,
-                                    loc: id.referenced,
-                                };
-                                if !is_kebab(&id.value) {
-                                    c_relations.error(
-                                        id_at,
-                                        format!("relation id `{}` is not kebab-case", id.value),
-                                        Some(
-                                            "use lowercase words joined by `-`, e.g. `delivers-to`"
-                                                .into(),
-                                        ),
-                                    );
-                                    continue;
-                                }
-                                if rel_at.contains_key(&id.value) {
-                                    c_relations.error(
-                                        id_at,
-                                        format!("relation `{}` is declared twice", id.value),
-                                        None,
-                                    );
-                                    continue;
-                                }
-                                let Some(inverse) = &r.inverse else {
-                                    c_relations.error(
-                                        id_at,
-                                        format!(
-                                            "relation `{}` is missing required field `inverse`",
-                                            id.value
-                                        ),
-                                        Some(
-                                            "the phrase read backwards, e.g. `monitored by`".into(),
-                                        ),
-                                    );
-                                    continue;
-                                };
-                                let Some(description) = &r.description else {
-                                    c_relations.error(
-                                        id_at,
-                                        format!(
-                                            "relation `{}` is missing required field `description`",
-                                            id.value
-                                        ),
-                                        None,
-                                    );
-                                    continue;
-                                };
-                                rel_at.insert(id.value.clone(), relations.len());
-                                relations.push(RelationDef {
-                                    id: id.value.to_string(),
-                                    description: description.value.clone(),
-                                    inverse: inverse.value.trim().to_lowercase(),
-                                    verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
-                                    symmetric: r.symmetric,
-                                });
-                            }
-                            for ParsedPart {
-                                nodes: checked,
-                                relations: mut rels,
-                                ..
-                            } in parts
-                            {
-                                let slot = file_relations.len();
-                                rels.intern_into(&mut relation_words);
-                                for checked in checked {
-                                    let n = match checked {
-                                        NodeCheck::Rejected(d) => {
-                                            c_nodes.diagnostics.extend(d);
-                                            continue;
-                                        }
-                                        NodeCheck::Checked(n) => n,
-                                    };
-                                    let idx = nodes.len();
-                                    let id = &n.id;
-                                    let id_at = At {
-                                        file,
-                                        loc: id.referenced,
-                                    };
-                                    // A duplicate is still checked field by field, so one run
-                                    // reports its other mistakes too; it is just never added
-                                    // to the graph.
-                                    crate::names::lookup_key_into(&mut key, &id.value);
-                                    let duplicate = match id_index
-                                        .get(&key)
-                                        .and_then(|_| names.get(&key))
-                                    {
-                                        Some((_, _, prev)) => {
-                                            c_nodes.error(
-                                                id_at,
-                                                format!(
-                                                    "duplicate node id `{}` (first defined at {prev})",
-                                                    id.value
-                                                ),
-                                                None,
-                                            );
-                                            true
-                                        }
-                                        None => false,
-                                    };
-                                    c_nodes.diagnostics.extend(n.before);
-                                    if !duplicate {
-                                        id_index.insert(&key, idx);
-                                        // Names are registered: id, name, aliases. Clashes are
-                                        // errors because a name must resolve to exactly one node.
-                                        let mut register = |name: &str, what, loc| {
-                                            register_name(
-                                                &mut names,
-                                                &nodes,
-                                                (idx, &id.value),
-                                                (name, what, At { file, loc }),
-                                                &mut key,
-                                                &mut c_nodes,
-                                            )
-                                        };
-                                        register(&id.value, "id", id.referenced);
-                                        if let Some(name) = &n.name {
-                                            register(&name.value, "name", name.referenced);
-                                        }
-                                        for a in &n.aliases {
-                                            register(&a.value, "alias", a.referenced);
-                                        }
-                                    }
-                                    c_nodes.diagnostics.extend(n.after);
-                                    if !duplicate {
-                                        nodes.push(n.node);
-                                        pending.push(Pending {
-                                            file,
-                                            id_at: id.referenced,
-                                            slot,
-                                            relations: n.relations,
-                                        });
-                                    }
-                                }
-                                file_relations.push(rels);
-                            }
-                            parsed.push((file, f));
-                        }
-
-                        Err(e) => {
-                            let plain = e.without_snippet().to_string();
-                            let message = match plain.rsplit_once(" at line ") {
-                                Some((m, _)) => m.to_string(),
-                                None => plain,
-                            };
-                            let message = explain_untagged(&message)
-                                .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
-                            let message = match message
-                                .strip_prefix("budget breached: ")
-                                .or_else(|| message.strip_prefix("alias replay limit exceeded: "))
-                            {
-                                Some(detail) => format!(
-                                    "the file expands beyond the parser's budget ({}); refusing it (a YAML alias bomb?)",
-                                    detail.split(" at line").next().unwrap_or(detail)
-                                ),
-                                None => message,
-                            };
-                            let loc = e.location().map_or(Pos::UNKNOWN, Pos::from);
-                            let help = if message.contains("tab") {
-                                Some("YAML indentation must use spaces, not tabs".to_string())
-                            } else {
-                                None
-                            };
-                            c.error(At { file, loc }, message, help);
-                        }
-                    }
+                    let Some(inverse) = &r.inverse else {
+                        c_relations.error(
+                            id_at,
+                            format!(
+                                "relation `{}` is missing required field `inverse`",
+                                id.value
+                            ),
+                            Some("the phrase read backwards, e.g. `monitored by`".into()),
+                        );
+                        continue;
+                    };
+                    let Some(description) = &r.description else {
+                        c_relations.error(
+                            id_at,
+                            format!(
+                                "relation `{}` is missing required field `description`",
+                                id.value
+                            ),
+                            None,
+                        );
+                        continue;
+                    };
+                    rel_at.insert(id.value.clone(), relations.len());
+                    relations.push(RelationDef {
+                        id: id.value.to_string(),
+                        description: description.value.clone(),
+                        inverse: inverse.value.trim().to_lowercase(),
+                        verb: r.verb.as_ref().map(|v| v.value.trim().to_lowercase()),
+                        symmetric: r.symmetric,
+                    });
                 }
-                done_bytes += batch_bytes[k];
-                size_for_the_rest(
-                    (done_bytes, total_bytes),
-                    &mut nodes,
-                    &mut pending,
-                    &mut id_index,
-                    &mut names,
-                );
-            },
+                for ParsedPart {
+                    nodes: checked,
+                    relations: mut rels,
+                    ..
+                } in parts
+                {
+                    let slot = file_relations.len();
+                    rels.intern_into(&mut relation_words);
+                    for checked in checked {
+                        let n = match checked {
+                            NodeCheck::Rejected(d) => {
+                                c_nodes.diagnostics.extend(d);
+                                continue;
+                            }
+                            NodeCheck::Checked(n) => n,
+                        };
+                        let idx = nodes.len();
+                        let id = &n.id;
+                        let id_at = At {
+                            file,
+                            loc: id.referenced,
+                        };
+                        // A duplicate is still checked field by field, so one run
+                        // reports its other mistakes too; it is just never added
+                        // to the graph.
+                        crate::names::lookup_key_into(&mut key, &id.value);
+                        let duplicate = match id_index.get(&key).and_then(|_| names.get(&key)) {
+                            Some((_, _, prev)) => {
+                                c_nodes.error(
+                                    id_at,
+                                    format!(
+                                        "duplicate node id `{}` (first defined at {prev})",
+                                        id.value
+                                    ),
+                                    None,
+                                );
+                                true
+                            }
+                            None => false,
+                        };
+                        c_nodes.diagnostics.extend(n.before);
+                        if !duplicate {
+                            id_index.insert(&key, idx);
+                            // Names are registered: id, name, aliases. Clashes are
+                            // errors because a name must resolve to exactly one node.
+                            let mut register = |name: &str, what, loc| {
+                                register_name(
+                                    &mut names,
+                                    &nodes,
+                                    (idx, &id.value),
+                                    (name, what, At { file, loc }),
+                                    &mut key,
+                                    &mut c_nodes,
+                                )
+                            };
+                            register(&id.value, "id", id.referenced);
+                            if let Some(name) = &n.name {
+                                register(&name.value, "name", name.referenced);
+                            }
+                            for a in &n.aliases {
+                                register(&a.value, "alias", a.referenced);
+                            }
+                        }
+                        c_nodes.diagnostics.extend(n.after);
+                        if !duplicate {
+                            nodes.push(n.node);
+                            pending.push(Pending {
+                                file,
+                                id_at: id.referenced,
+                                slot,
+                                relations: n.relations,
+                            });
+                        }
+                    }
+                    file_relations.push(rels);
+                }
+                parsed.push((file, f));
+            }
+
+            Err(e) => {
+                let plain = e.without_snippet().to_string();
+                let message = match plain.rsplit_once(" at line ") {
+                    Some((m, _)) => m.to_string(),
+                    None => plain,
+                };
+                let message = explain_untagged(&message)
+                    .replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+                let message = match message
+                    .strip_prefix("budget breached: ")
+                    .or_else(|| message.strip_prefix("alias replay limit exceeded: "))
+                {
+                    Some(detail) => format!(
+                        "the file expands beyond the parser's budget ({}); refusing it (a YAML alias bomb?)",
+                        detail.split(" at line").next().unwrap_or(detail)
+                    ),
+                    None => message,
+                };
+                let loc = e.location().map_or(Pos::UNKNOWN, Pos::from);
+                let help = if message.contains("tab") {
+                    Some("YAML indentation must use spaces, not tabs".to_string())
+                } else {
+                    None
+                };
+                c.error(At { file, loc }, message, help);
+            }
+        }
+        size_for_the_rest(
+            (done_bytes, total_bytes),
+            &mut nodes,
+            &mut pending,
+            &mut id_index,
+            &mut names,
         );
-        results = next;
-    }
+    });
     if relations.is_empty() && !parsed.is_empty() {
         c_relations.diagnostics.push(file_diag(
             &parsed[0].0.name,
@@ -1293,6 +1254,34 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
+}
+
+/// Makes room in the registration's lists and maps for the nodes of a parsed file, before
+/// they are registered. Growing them by doubling while registering copied them several
+/// times into fresh pages: at 10k edges, in one file, that was about a quarter of the
+/// registration's page faults (docs/performance.md).
+fn make_room_for<V>(
+    parts: &[ParsedPart],
+    nodes: &mut Vec<Node>,
+    pending: &mut Vec<impl Sized>,
+    id_index: &mut KeyMap<usize>,
+    names: &mut KeyMap<V>,
+) {
+    let (mut count, mut id_bytes, mut names_count, mut names_bytes) = (0, 0, 0, 0);
+    for n in parts.iter().flat_map(|p| &p.nodes) {
+        if let NodeCheck::Checked(n) = n {
+            count += 1;
+            id_bytes += n.id.value.len();
+            let name = n.name.as_ref().map_or(0, |s| s.value.len());
+            let aliases: usize = n.aliases.iter().map(|a| a.value.len()).sum();
+            names_count += 1 + usize::from(n.name.is_some()) + n.aliases.len();
+            names_bytes += n.id.value.len() + name + aliases;
+        }
+    }
+    nodes.reserve(count);
+    pending.reserve(count);
+    id_index.reserve(count, id_bytes);
+    names.reserve(names_count, names_bytes);
 }
 
 /// Makes room in the registration's lists and maps for the nodes still to come, judged
