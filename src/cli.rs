@@ -135,7 +135,12 @@ pub fn load_graph(
     style: Style,
 ) -> io::Result<Result<KnowledgeGraph, u8>> {
     let loaded = match dir {
-        Some(d) => KnowledgeGraph::load_dir(d),
+        Some(d) => {
+            // A directory may be large: see `allocator` for why loading one switches the
+            // process to mimalloc, and why the built-in graph does not.
+            crate::allocator::use_mimalloc();
+            KnowledgeGraph::load_dir(d)
+        }
         None => KnowledgeGraph::builtin(),
     };
     match loaded {

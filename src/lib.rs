@@ -9,6 +9,7 @@
 //! files into DOT, SVG, Mermaid, GraphML, Cypher and JSON; [`output`] writes files
 //! atomically.
 
+pub mod allocator;
 pub mod answer;
 pub mod architecture;
 pub mod cli;

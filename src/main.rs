@@ -6,6 +6,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The system allocator until a knowledge directory is loaded, mimalloc from then on.
+#[global_allocator]
+static ALLOCATOR: awsgraph::allocator::Allocator = awsgraph::allocator::Allocator;
+
 fn main() -> ExitCode {
     let cli = awsgraph::cli::Cli::parse();
     let stdout = std::io::stdout();
