@@ -79,14 +79,11 @@ where
         lock().taken = n;
         taken.notify_all();
     };
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            rayon::scope(|r| {
-                for _ in 0..rayon::current_num_threads() {
-                    r.spawn(|_| work());
-                }
-            })
-        });
+    // The producers run on rayon's threads; this closure, the consumer, on the calling one.
+    rayon::in_place_scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            scope.spawn(|_| work());
+        }
         let _stop = Stop(&stop);
         for i in 0..n {
             let result = {
