@@ -5,11 +5,10 @@
 //! It exists because handing the work over in batches left a core idle at the end of
 //! every batch: the registering side waited for the slowest file of the next batch, and
 //! the parsing side for the registration to finish. Here the parsing threads take files
-//! one after another as they come free, and the calling thread takes each result as soon
-//! as it and those before it are there.
+//! in order as they come free, and the calling thread takes each result as soon as it
+//! and those before it are there.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
 
 /// Calls `produce(i)` for every `i` in `0..n` on rayon's threads, and `consume(i, result)`
@@ -31,74 +30,46 @@ where
         return;
     }
     let window = window.max(1);
-    struct State<T> {
-        /// Results produced and not yet consumed, by index.
-        ready: Vec<Option<std::thread::Result<T>>>,
-        /// Indexes below this have been taken by the consumer.
-        taken: usize,
-    }
-    let state = Mutex::new(State {
-        ready: (0..n).map(|_| None).collect(),
-        taken: 0,
-    });
-    // Signalled when a result is stored, and when the consumer takes one.
+    // Results produced and not yet consumed, by index.
+    let ready: Mutex<Vec<Option<std::thread::Result<T>>>> =
+        Mutex::new((0..n).map(|_| None).collect());
+    // Signalled when a result is stored.
     let stored = Condvar::new();
-    let taken = Condvar::new();
-    let next = AtomicUsize::new(0);
-    let lock = || state.lock().unwrap_or_else(PoisonError::into_inner);
-    let work = || {
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= n {
-                break;
-            }
-            let mut s = lock();
-            while i >= s.taken + window {
-                s = taken.wait(s).unwrap_or_else(PoisonError::into_inner);
-            }
-            if s.taken == n {
-                // The consumer has stopped (see `Stop`).
-                break;
-            }
-            drop(s);
-            let result = catch_unwind(AssertUnwindSafe(|| produce(i)));
-            lock().ready[i] = Some(result);
-            stored.notify_all();
-        }
-    };
-    // However the consumer leaves, by finishing or by a panic, the producers must not be
-    // left waiting for room it will never make.
-    struct Stop<'a, F: Fn()>(&'a F);
-    impl<F: Fn()> Drop for Stop<'_, F> {
-        fn drop(&mut self) {
-            (self.0)()
-        }
-    }
-    let stop = || {
-        next.store(n, Ordering::Relaxed);
-        lock().taken = n;
-        taken.notify_all();
-    };
-    // The producers run on rayon's threads; this closure, the consumer, on the calling one.
+    let lock = || ready.lock().unwrap_or_else(PoisonError::into_inner);
+    // The producers run on rayon's threads; this closure, the consumer, on the calling
+    // one. Only the consumer ever waits. A producer must not: a rayon thread waiting in a
+    // join inside one producer (parsing a file in parts) may take up another producer on
+    // the same stack, and if that one waited for the consumer, the consumer would wait
+    // for the first forever. So the window is kept by the consumer, which starts the
+    // producer of item `i + window` only once it has taken item `i`.
     rayon::in_place_scope(|scope| {
-        for _ in 0..rayon::current_num_threads() {
-            scope.spawn(|_| work());
+        let start = |i: usize| {
+            let (produce, lock, stored) = (&produce, &lock, &stored);
+            scope.spawn(move |_| {
+                let result = catch_unwind(AssertUnwindSafe(|| produce(i)));
+                lock()[i] = Some(result);
+                stored.notify_all();
+            })
+        };
+        for i in 0..window.min(n) {
+            start(i);
         }
-        let _stop = Stop(&stop);
         for i in 0..n {
             let result = {
-                let mut s = lock();
+                let mut ready = lock();
                 loop {
-                    if let Some(result) = s.ready[i].take() {
-                        s.taken = i + 1;
+                    if let Some(result) = ready[i].take() {
                         break result;
                     }
-                    s = stored.wait(s).unwrap_or_else(PoisonError::into_inner);
+                    ready = stored.wait(ready).unwrap_or_else(PoisonError::into_inner);
                 }
             };
-            taken.notify_all();
+            if i + window < n {
+                start(i + window);
+            }
             match result {
                 Ok(t) => consume(i, t),
+                // The producers already started finish on their own; no others start.
                 Err(panic) => resume_unwind(panic),
             }
         }
@@ -108,7 +79,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     #[test]
     fn results_are_consumed_in_order_whatever_order_they_are_produced_in() {
@@ -193,6 +164,47 @@ mod tests {
             outcome.is_err(),
             "the consumer's panic is raised, not a hang"
         );
+    }
+
+    /// Producers that use rayon themselves (as parsing a file in parts does) must not
+    /// deadlock: a thread waiting inside one producer's join may pick up another
+    /// producer, so no producer may block waiting for the consumer. A hang fails here
+    /// after a timeout instead of stopping the test run.
+    #[test]
+    fn producers_with_nested_parallelism_never_deadlock() {
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for _ in 0..20 {
+                let mut seen = 0;
+                for_each_in_order(
+                    40,
+                    1,
+                    |i| {
+                        let pause = std::time::Duration::from_micros(50);
+                        let (a, b) = rayon::join(
+                            || {
+                                std::thread::sleep(pause);
+                                i
+                            },
+                            || {
+                                std::thread::sleep(pause * 3);
+                                i
+                            },
+                        );
+                        a + b
+                    },
+                    |i, v| {
+                        assert_eq!(v, 2 * i);
+                        seen += 1;
+                    },
+                );
+                assert_eq!(seen, 40);
+            }
+            done.send(()).unwrap();
+        });
+        finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("for_each_in_order deadlocked");
     }
 
     #[test]
