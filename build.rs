@@ -23,7 +23,6 @@ mod model;
 #[allow(dead_code)]
 #[path = "src/names.rs"]
 mod names;
-
 #[path = "src/ordered.rs"]
 mod ordered;
 #[allow(dead_code)]

@@ -1,6 +1,7 @@
 //! The process's memory allocator: the system's (glibc's) malloc until a knowledge
 //! directory is loaded, mimalloc from then on. `main` installs it as the global
-//! allocator; `KnowledgeGraph::load_dir` switches it with [`use_mimalloc`].
+//! allocator; `cli::load_graph` switches it with [`use_mimalloc`] before it loads a
+//! `--graph` directory.
 //!
 //! Why two. A one-shot question on the built-in graph is over in about a millisecond,
 //! and the system allocator costs it nothing to start, while mimalloc in charge of every
@@ -26,10 +27,10 @@ static MIMALLOC: AtomicBool = AtomicBool::new(false);
 
 /// mimalloc's `mi_option_purge_delay`: its position in `mi_option_t` of the mimalloc 3
 /// that `libmimalloc-sys` builds, which has no constant for it (a test checks the
-/// defaults around it). Freed memory
-/// is returned to the system after this many milliseconds, 1,000 by default. A load
-/// frees about as much as it keeps while it parses, so with the default the million-edge
-/// `check` peaked at 395–428 MB, against 312–326 MB when memory is returned at once.
+/// defaults around it). Freed memory is returned to the system after this many
+/// milliseconds, 1,000 by default. A load frees about as much as it keeps while it
+/// parses, so with the default the million-edge `check` peaked at 395–428 MB, against
+/// 315–331 MB when memory is returned at once.
 const PURGE_DELAY: mi::mi_option_t = 15;
 
 /// Every block mimalloc gives out is aligned to at least a word: its size classes are
