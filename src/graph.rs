@@ -243,7 +243,7 @@ impl KnowledgeGraph {
         let (files, problems) = load::read_dir(dir)?;
         // File names are paths relative to the directory's parent (`load::read_dir`).
         let base = dir.parent().unwrap_or(Path::new(""));
-        let reread = |name: &str| std::fs::read_to_string(base.join(name)).ok().map(Arc::from);
+        let reread = |name: &str| load::read_text(&base.join(name)).ok()?.ok();
         let knowledge = load::load_files_freeing(files, problems, &reread)?;
         Ok(Self::from_knowledge(knowledge))
     }

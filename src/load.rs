@@ -418,21 +418,13 @@ pub fn read_dir_where(
                 Some("split it into several files under graph/".into()),
             ));
         }
-        match std::fs::read(p) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => Read::Text(SourceFile {
-                    name,
-                    text: text.into(),
-                }),
-                Err(e) => Read::Problem(file_diag(
-                    &name,
-                    format!(
-                        "file is not UTF-8 text (invalid byte at offset {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                    None,
-                )),
-            },
+        match read_text(p) {
+            Ok(Ok(text)) => Read::Text(SourceFile { name, text }),
+            Ok(Err(offset)) => Read::Problem(file_diag(
+                &name,
+                format!("file is not UTF-8 text (invalid byte at offset {offset})"),
+                None,
+            )),
             Err(e) => Read::Problem(file_diag(&name, format!("cannot read file: {e}"), None)),
         }
     };
@@ -457,6 +449,43 @@ pub fn read_dir_where(
         }
     }
     Ok((files, problems))
+}
+
+/// Reads a file into the shared buffer its text is kept in, or gives the offset of its
+/// first byte that is not UTF-8. `fs::read` and then `Arc::from(String)` would copy every
+/// byte a second time, into memory that is faulted in only to hold the copy: 96 MB at a
+/// million edges (docs/performance.md).
+pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
+    let whole = (len < isize::MAX as usize)
+        .then(|| {
+            let mut buf = Arc::<[u8]>::new_uninit_slice(len);
+            Arc::get_mut(&mut buf)
+                .expect("a new Arc has no other owner")
+                .fill(std::mem::MaybeUninit::new(0));
+            // SAFETY: every byte was just set.
+            let mut buf = unsafe { buf.assume_init() };
+            let bytes = Arc::get_mut(&mut buf).expect("a new Arc has no other owner");
+            // The size came from the metadata; a file that grew or shrank since is read
+            // again the ordinary way below.
+            let read_all = file.read_exact(bytes).is_ok() && file.read(&mut [0; 1]).ok() == Some(0);
+            read_all.then_some(buf)
+        })
+        .flatten();
+    let bytes: Arc<[u8]> = match whole {
+        Some(buf) => buf,
+        None => std::fs::read(path)?.into(),
+    };
+    if let Err(e) = std::str::from_utf8(&bytes) {
+        return Ok(Err(e.valid_up_to()));
+    }
+    // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of `[u8]`,
+    // so the pointer is a valid `str` in an allocation made by `Arc`.
+    Ok(Ok(unsafe {
+        Arc::from_raw(Arc::into_raw(bytes) as *const str)
+    }))
 }
 
 fn collect_yaml(
@@ -825,7 +854,14 @@ fn load(
         let Some(result) = result else { return };
         match result {
             Ok(ParsedFile { raw: f, parts }) => {
-                make_room_for(&parts, &mut nodes, &mut pending, &mut id_index, &mut names);
+                make_room(
+                    &parts,
+                    (done_bytes, total_bytes),
+                    &mut nodes,
+                    &mut pending,
+                    &mut id_index,
+                    &mut names,
+                );
                 for r in f.relations.iter().flatten() {
                     let at = At {
                         file,
@@ -993,13 +1029,6 @@ fn load(
                 c.error(At { file, loc }, message, help);
             }
         }
-        size_for_the_rest(
-            (done_bytes, total_bytes),
-            &mut nodes,
-            &mut pending,
-            &mut id_index,
-            &mut names,
-        );
     });
     if relations.is_empty() && !parsed.is_empty() {
         c_relations.diagnostics.push(file_diag(
@@ -1256,12 +1285,17 @@ fn release_free_memory() {
     }
 }
 
-/// Makes room in the registration's lists and maps for the nodes of a parsed file, before
-/// they are registered. Growing them by doubling while registering copied them several
-/// times into fresh pages: at 10k edges, in one file, that was about a quarter of the
-/// registration's page faults (docs/performance.md).
-fn make_room_for<V>(
+/// Makes room in the registration's lists and maps before a parsed file's nodes are
+/// registered. Growing them by doubling copied each, into fresh pages, several times
+/// over in a large load (page faults cost a few microseconds each). So they are sized
+/// for the whole load, judged from the first `done` of `total` bytes (this file's
+/// included), plus a tenth. That is made up only when they cannot hold this file's nodes
+/// or fall a tenth or more short of it, so they move about once; a wrong guess costs only
+/// a move or some unused room. A directory of one large file is sized from that file
+/// alone, exactly (docs/performance.md).
+fn make_room<V>(
     parts: &[ParsedPart],
+    (done, total): (usize, usize),
     nodes: &mut Vec<Node>,
     pending: &mut Vec<impl Sized>,
     id_index: &mut KeyMap<usize>,
@@ -1278,38 +1312,37 @@ fn make_room_for<V>(
             names_bytes += n.id.value.len() + name + aliases;
         }
     }
-    nodes.reserve(count);
-    pending.reserve(count);
-    id_index.reserve(count, id_bytes);
-    names.reserve(names_count, names_bytes);
-}
-
-/// Makes room in the registration's lists and maps for the nodes still to come, judged
-/// from those registered in the first `done` of `total` bytes. Growing them by doubling
-/// copied each, into fresh pages, several times over in a large load (page faults cost
-/// a few microseconds each). Only a shortfall of a tenth or more is made up, so the
-/// lists are moved about once; a wrong guess costs only that move or some unused room.
-fn size_for_the_rest<V>(
-    (done, total): (usize, usize),
-    nodes: &mut Vec<Node>,
-    pending: &mut Vec<impl Sized>,
-    id_index: &mut KeyMap<usize>,
-    names: &mut KeyMap<V>,
-) {
-    if done == 0 || nodes.is_empty() || done >= total {
-        return;
-    }
-    let scale = |n: usize| n.saturating_mul(total) / done;
-    let expected = scale(nodes.len());
-    if nodes.capacity() * 10 >= expected * 9 {
-        return;
-    }
-    let more = expected + expected / 10 - nodes.len();
+    let predicting = done > 0 && done < total;
+    let whole_load = |n: usize| {
+        if predicting {
+            let n = n.saturating_mul(total) / done;
+            n + n / 10
+        } else {
+            n
+        }
+    };
+    let after = nodes.len() + count;
+    let grow = nodes.capacity() < after || nodes.capacity() * 10 < whole_load(after) * 9;
+    // What to add to a list or map holding `have` for `adding` more: this file's own when
+    // there is room, or the whole load's.
+    let room = |have: usize, adding: usize| {
+        if grow {
+            whole_load(have + adding).max(have + adding) - have
+        } else {
+            adding
+        }
+    };
+    let more = room(nodes.len(), count);
     nodes.reserve_exact(more);
     pending.reserve_exact(more);
-    id_index.reserve(more, scale(id_index.text.len()) - id_index.text.len());
-    let names_more = scale(names.table.len()) - names.table.len();
-    names.reserve(names_more, scale(names.text.len()) - names.text.len());
+    id_index.reserve(
+        room(id_index.table.len(), count),
+        room(id_index.text.len(), id_bytes),
+    );
+    names.reserve(
+        room(names.table.len(), names_count),
+        room(names.text.len(), names_bytes),
+    );
 }
 
 /// A node or relation position as stored in an edge. The graph's index type is 32 bits
@@ -2546,6 +2579,24 @@ mod tests {
         }
         assert!((0..5000).all(|i| m.get(&format!("key {i}")) == Some(&i)));
         assert_eq!(m.get("lambda"), Some(&3));
+    }
+
+    #[test]
+    fn read_text_reads_whole_files_and_locates_bad_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        let text = "nodes:\n  - id: Café\n".repeat(5000);
+        let p = write("big.yaml", text.as_bytes());
+        assert_eq!(&*read_text(&p).unwrap().unwrap(), text);
+        assert_eq!(&*read_text(&write("empty.yaml", b"")).unwrap().unwrap(), "");
+        // The offset is that of the first byte that is not UTF-8.
+        let bad = read_text(&write("bad.yaml", b"id: caf\xc3\xa9 \xff\n")).unwrap();
+        assert_eq!(bad, Err(10));
+        assert!(read_text(&dir.path().join("missing.yaml")).is_err());
     }
 
     const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";

@@ -5,6 +5,7 @@
 //! (literals in `find where max_item_size >= 1 MB`), so that a value means the same thing
 //! wherever it is written and `400 KB` compares correctly against `1 MB`.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -45,7 +46,9 @@ impl Dimension {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unit {
     /// The canonical spelling shown to users (`KB`, `ms`, `days`, `records/s`, or empty).
-    pub symbol: String,
+    /// Borrowed from the unit tables for every unit they list: a large directory has
+    /// hundreds of thousands of quantities, and a string for each was as many allocations.
+    pub symbol: Cow<'static, str>,
     pub dimension: Dimension,
     /// Multiply an amount in this unit by `factor` to get base units.
     pub factor: f64,
@@ -225,33 +228,33 @@ fn lookup(table: &[(&str, &'static str, f64)], word: &str) -> Option<(&'static s
 }
 
 fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
-    let unit = |symbol: &str, dimension, factor| Unit {
-        symbol: symbol.to_string(),
+    let unit = |symbol: Cow<'static, str>, dimension, factor| Unit {
+        symbol,
         dimension,
         factor,
     };
     if word.is_empty() {
-        return Ok(unit("", Dimension::Count, 1.0));
+        return Ok(unit("".into(), Dimension::Count, 1.0));
     }
     if word == "%" {
-        return Ok(unit("%", Dimension::Percent, 1.0));
+        return Ok(unit("%".into(), Dimension::Percent, 1.0));
     }
     if let Some((canon, f)) = lookup(BYTE_UNITS, word) {
-        return Ok(unit(canon, Dimension::Bytes, f));
+        return Ok(unit(canon.into(), Dimension::Bytes, f));
     }
     if let Some((canon, f)) = lookup(DURATION_UNITS, word) {
-        return Ok(unit(canon, Dimension::Duration, f));
+        return Ok(unit(canon.into(), Dimension::Duration, f));
     }
     // Network bandwidth is quoted in bits; it converts to bytes so it compares with MB/s.
     if let Some((canon, f)) = lookup(BIT_RATE_UNITS, word) {
-        return Ok(unit(canon, Dimension::ByteRate, f));
+        return Ok(unit(canon.into(), Dimension::ByteRate, f));
     }
     if let Some(per) = word.strip_suffix("/s") {
         if let Some((canon, f)) = lookup(BYTE_UNITS, per) {
-            return Ok(unit(&format!("{canon}/s"), Dimension::ByteRate, f));
+            return Ok(unit(format!("{canon}/s").into(), Dimension::ByteRate, f));
         }
         if per.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Ok(unit(word, Dimension::CountRate, 1.0));
+            return Ok(unit(word.to_string().into(), Dimension::CountRate, 1.0));
         }
     }
     // A word far from every unit is a noun that names what is counted (`5 layers`);
@@ -276,7 +279,7 @@ fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
             suggestion: near.filter(|(d, _)| *d <= 2).map(|(_, u)| u),
         });
     }
-    Ok(unit(word, Dimension::Count, 1.0))
+    Ok(unit(word.to_string().into(), Dimension::Count, 1.0))
 }
 
 fn parse_number(s: &str, text: &str) -> Result<f64, QuantityError> {
@@ -388,7 +391,7 @@ pub fn format_amount(n: f64) -> String {
 
 /// The unit as shown after `amount`: `1 year` but `2 years`, `50%` without a space.
 fn unit_suffix(unit: &Unit, amount: f64) -> String {
-    match unit.symbol.as_str() {
+    match &*unit.symbol {
         "" => String::new(),
         "%" => "%".to_string(),
         s @ ("days" | "weeks" | "years") if amount == 1.0 => format!(" {}", &s[..s.len() - 1]),
