@@ -978,12 +978,12 @@ fn load(
                                     &mut c_nodes,
                                 )
                             };
-                            register(&id.value, "id", id.referenced);
+                            register(&id.value, What::Id, id.referenced);
                             if let Some(name) = &n.name {
-                                register(&name.value, "name", name.referenced);
+                                register(&name.value, What::Name, name.referenced);
                             }
                             for a in &n.aliases {
-                                register(&a.value, "alias", a.referenced);
+                                register(&a.value, What::Alias, a.referenced);
                             }
                         }
                         c_nodes.diagnostics.extend(n.after);
@@ -1643,7 +1643,7 @@ fn register_name<'a>(
     names: &mut Names<'a>,
     nodes: &[Node],
     (idx, id): (usize, &str),
-    (name, what, at): (&str, &'static str, At<'a>),
+    (name, what, at): (&str, What, At<'a>),
     key: &mut String,
     c: &mut Collector,
 ) {
@@ -1810,8 +1810,10 @@ impl RelationWords {
 /// filling the map, and freeing it at the end of the load, a large part of `check`.
 struct KeyMap<V> {
     text: String,
-    /// (hash, start and end of the key in `text`, value).
-    table: hashbrown::HashTable<(u64, usize, usize, V)>,
+    /// (hash, start and end of the key in `text`, value). Offsets are 32 bits wide: the
+    /// table of a large directory's names is hundreds of thousands of entries, each
+    /// read by a cache miss, so its width is the map's cost (docs/performance.md).
+    table: hashbrown::HashTable<(u64, u32, u32, V)>,
     hasher: foldhash::fast::RandomState,
 }
 
@@ -1829,7 +1831,7 @@ impl<V> KeyMap<V> {
     fn get(&self, key: &str) -> Option<&V> {
         let hash = self.hasher.hash_one(key);
         self.table
-            .find(hash, |e| e.0 == hash && &self.text[e.1..e.2] == key)
+            .find(hash, |e| e.0 == hash && key_at(&self.text, e.1, e.2) == key)
             .map(|e| &e.3)
     }
 
@@ -1839,15 +1841,16 @@ impl<V> KeyMap<V> {
         let text = &self.text;
         if let Some(e) = self
             .table
-            .find_mut(hash, |e| e.0 == hash && &text[e.1..e.2] == key)
+            .find_mut(hash, |e| e.0 == hash && key_at(text, e.1, e.2) == key)
         {
             e.3 = value;
             return;
         }
-        let start = self.text.len();
+        let start = u32_offset(self.text.len());
         self.text.push_str(key);
+        let end = u32_offset(self.text.len());
         self.table
-            .insert_unique(hash, (hash, start, self.text.len(), value), |e| e.0);
+            .insert_unique(hash, (hash, start, end, value), |e| e.0);
     }
 
     /// Room for `keys` more keys of `bytes` in all.
@@ -1864,32 +1867,61 @@ impl<V> KeyMap<V> {
     }
 }
 
+fn key_at(text: &str, start: u32, end: u32) -> &str {
+    &text[start as usize..end as usize]
+}
+
+/// An offset into a [`KeyMap`]'s keys. Every key is a name written in a file that was read
+/// whole, so the keys reach 4 GB only after far more than that was read into memory.
+fn u32_offset(i: usize) -> u32 {
+    u32::try_from(i).expect("a KeyMap's keys fit in 4 GB")
+}
+
 /// The relation a catalog entry's `part_of` becomes.
 const PART_OF: &str = "part-of";
 
 /// Names (lowercase) → (node index, what the name is, where it was given).
-type Names<'a> = KeyMap<(usize, &'static str, Origin<'a>)>;
+type Names<'a> = KeyMap<(usize, What, Origin<'a>)>;
+
+/// What a registered name is to its node.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum What {
+    Id,
+    Name,
+    Alias,
+}
+
+impl fmt::Display for What {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            What::Id => "id",
+            What::Name => "name",
+            What::Alias => "alias",
+        })
+    }
+}
 
 /// Where a name was given, shown as `file:line` in a clash. Kept unformatted because
 /// every name of a large directory is registered and only clashes are ever shown.
 #[derive(Clone, Copy)]
 struct Origin<'a> {
-    file: &'a str,
-    line: u64,
+    /// The file rather than its name: a pointer, where a `&str` is two words.
+    file: &'a SourceFile,
+    line: u32,
 }
 
 impl<'a> Origin<'a> {
     fn new(file: &'a SourceFile, loc: Pos) -> Self {
         Origin {
-            file: &file.name,
-            line: loc.line(),
+            file,
+            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
         }
     }
 }
 
 impl fmt::Display for Origin<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.file, self.line)
+        write!(f, "{}:{}", self.file.name, self.line)
     }
 }
 
@@ -2110,11 +2142,11 @@ fn apply_catalog<'a>(
         let idx = nodes.len();
         let mut clash = false;
         for (what, value, loc) in [
-            ("id", id_text, id.referenced),
-            ("name", name_text, name.referenced),
+            (What::Id, id_text, id.referenced),
+            (What::Name, name_text, name.referenced),
         ] {
             let key = value.to_lowercase();
-            if what == "name" && key == id_text.to_lowercase() {
+            if what == What::Name && key == id_text.to_lowercase() {
                 continue;
             }
             if let Some((other, other_what, prev)) = names.get(&key) {
@@ -2142,11 +2174,11 @@ fn apply_catalog<'a>(
         let file_line = |loc: Pos| Origin::new(row.file, loc);
         names.insert(
             &id_text.to_lowercase(),
-            (idx, "id", file_line(id.referenced)),
+            (idx, What::Id, file_line(id.referenced)),
         );
         names.insert_if_absent(
             &name_text.to_lowercase(),
-            (idx, "name", file_line(name.referenced)),
+            (idx, What::Name, file_line(name.referenced)),
         );
         id_index.insert(&id_text.to_lowercase(), idx);
         let summary = catalog_text(&row.raw.summary)
@@ -2241,7 +2273,7 @@ fn apply_catalog<'a>(
                         }
                     }
                     None => {
-                        names.insert(&key, (t, "alias", Origin::new(row.file, loc)));
+                        names.insert(&key, (t, What::Alias, Origin::new(row.file, loc)));
                         nodes[t].aliases.push(value.to_string());
                     }
                 }
