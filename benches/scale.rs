@@ -11,6 +11,11 @@ use std::time::{Duration, Instant};
 use awsgraph::KnowledgeGraph;
 use awsgraph::query::{eval, parser};
 
+// The allocator `awsgraph` itself runs with, switched to mimalloc for a directory as
+// `cli::load_graph` does: the figures are the command line's, not the system allocator's.
+#[global_allocator]
+static ALLOCATOR: awsgraph::allocator::Allocator = awsgraph::allocator::Allocator;
+
 /// The median of `runs` timed evaluations of one query, and the first run's time, which
 /// includes building any index the query uses and touching the graph's memory cold.
 fn median(graph: &KnowledgeGraph, text: &str, runs: usize) -> (Duration, Duration, bool) {
@@ -33,6 +38,7 @@ fn main() {
         eprintln!("scale: set AWSGRAPH_SCALE_DIR to a directory made by examples/gen_graph");
         return;
     };
+    awsgraph::allocator::use_mimalloc();
     let start = Instant::now();
     let graph = match KnowledgeGraph::load_dir(&dir) {
         Ok(g) => g,

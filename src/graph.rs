@@ -117,7 +117,10 @@ pub struct KnowledgeGraph {
 /// instead of a scan of every node's property list.
 #[derive(Debug, Default)]
 struct QuantityIndex {
-    by_name: HashMap<(String, Dimension), SortedValues>,
+    /// Keyed by the name alone, so that building looks each property up without copying
+    /// its name; a name has one or two dimensions.
+    by_name:
+        hashbrown::HashMap<String, Vec<(Dimension, SortedValues)>, foldhash::fast::RandomState>,
 }
 
 /// The same entries twice: by the top of their value (a quantity's base value, a range's
@@ -135,36 +138,103 @@ pub enum Bound {
     Below { inclusive: bool },
 }
 
+/// From this many nodes on, the index is built on rayon's threads. Reading every node's
+/// properties is mostly cache misses (each property's name is an allocation of its own),
+/// so two threads nearly halve a million-edge graph's first `find`; a small graph must
+/// not start the thread pool for it.
+const PARALLEL_INDEX_FROM: usize = 20_000;
+
 impl QuantityIndex {
     fn build(g: &KnowledgeGraph) -> Self {
-        let mut index = QuantityIndex::default();
-        for (key, n) in g.nodes() {
-            for (i, p) in n.properties.iter().enumerate() {
-                // `Node::property` answers with the first property of a name; a later
-                // duplicate must not be found here either.
-                if n.properties[..i].iter().any(|q| q.name == p.name) {
-                    continue;
-                }
-                let (dim, low, high) = match &p.value {
-                    Value::Quantity(q) => (q.unit.dimension, q.base(), q.base()),
-                    Value::Range(r) => (r.unit.dimension, r.base_low(), r.base_high()),
-                    _ => continue,
-                };
-                // NaN compares as neither above nor below anything, and would break the
-                // sorted order the lookup relies on.
-                if low.is_nan() || high.is_nan() {
-                    continue;
-                }
-                let e = index.by_name.entry((p.name.clone(), dim)).or_default();
-                e.by_high.push((high, key));
-                e.by_low.push((low, key));
+        let parallel = g.node_count() >= PARALLEL_INDEX_FROM;
+        Self::build_in(g, parallel.then_some(4096))
+    }
+
+    /// The index, built in chunks of this many nodes on rayon's threads, or on this thread.
+    fn build_in(g: &KnowledgeGraph, chunks: Option<usize>) -> Self {
+        use rayon::prelude::*;
+        let keys: Vec<NodeKey> = g.graph.node_indices().map(NodeKey::of).collect();
+        let part = |keys: &[NodeKey]| {
+            let mut index = QuantityIndex::default();
+            for &key in keys {
+                index.add(key, g.node(key));
             }
-        }
-        for e in index.by_name.values_mut() {
-            e.by_high.sort_by(|a, b| a.0.total_cmp(&b.0));
-            e.by_low.sort_by(|a, b| a.0.total_cmp(&b.0));
+            index
+        };
+        let mut index = match chunks {
+            None => part(&keys),
+            Some(size) => keys
+                .par_chunks(size.max(1))
+                .map(part)
+                .reduce(QuantityIndex::default, QuantityIndex::merge),
+        };
+        // The order among equal values does not matter: candidates are sorted by node
+        // afterwards. A radix sort of a million-edge graph's 100,000 values per list takes
+        // a fraction of a comparison sort's time, and the first `find` pays for it.
+        let mut lists: Vec<&mut Vec<(f64, NodeKey)>> = index
+            .by_name
+            .values_mut()
+            .flatten()
+            .flat_map(|(_, e)| [&mut e.by_high, &mut e.by_low])
+            .collect();
+        let sort = |list: &mut &mut Vec<(f64, NodeKey)>| radsort::sort_by_key(list, |v| v.0);
+        match chunks {
+            None => lists.iter_mut().for_each(sort),
+            Some(_) => lists.par_iter_mut().for_each(sort),
         }
         index
+    }
+
+    fn add(&mut self, key: NodeKey, n: &Node) {
+        for (i, p) in n.properties.iter().enumerate() {
+            // Only quantities and ranges are indexed; the type is known without reading
+            // the name, which is a cache miss of its own.
+            let (dim, low, high) = match &p.value {
+                Value::Quantity(q) => (q.unit.dimension, q.base(), q.base()),
+                Value::Range(r) => (r.unit.dimension, r.base_low(), r.base_high()),
+                _ => continue,
+            };
+            // NaN compares as neither above nor below anything, and would break the
+            // sorted order the lookup relies on.
+            if low.is_nan() || high.is_nan() {
+                continue;
+            }
+            // `Node::property` answers with the first property of a name; a later
+            // duplicate must not be found here either.
+            if n.properties[..i].iter().any(|q| q.name == p.name) {
+                continue;
+            }
+            self.values_mut(&p.name, dim).push(key, low, high);
+        }
+    }
+
+    fn values_mut(&mut self, name: &str, dim: Dimension) -> &mut SortedValues {
+        // The name is copied only when it is new.
+        let dims = self.by_name.entry_ref(name).or_default();
+        let at = dims.iter().position(|(d, _)| *d == dim).unwrap_or_else(|| {
+            dims.push((dim, SortedValues::default()));
+            dims.len() - 1
+        });
+        &mut dims[at].1
+    }
+
+    /// Joins two indexes of disjoint sets of nodes.
+    fn merge(mut self, other: QuantityIndex) -> QuantityIndex {
+        for (name, dims) in other.by_name {
+            for (dim, mut values) in dims {
+                let e = self.values_mut(&name, dim);
+                e.by_high.append(&mut values.by_high);
+                e.by_low.append(&mut values.by_low);
+            }
+        }
+        self
+    }
+}
+
+impl SortedValues {
+    fn push(&mut self, key: NodeKey, low: f64, high: f64) {
+        self.by_high.push((high, key));
+        self.by_low.push((low, key));
     }
 }
 
@@ -512,7 +582,11 @@ impl KnowledgeGraph {
         bound: Bound,
     ) -> Vec<NodeKey> {
         let index = self.quantities.get_or_init(|| QuantityIndex::build(self));
-        let Some(e) = index.by_name.get(&(name.to_string(), dim)) else {
+        let Some((_, e)) = index
+            .by_name
+            .get(name)
+            .and_then(|dims| dims.iter().find(|(d, _)| *d == dim))
+        else {
             return Vec::new();
         };
         let mut keys: Vec<NodeKey> = match bound {
@@ -794,6 +868,46 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The quantity index built in chunks on rayon's threads (as for a large graph) holds
+    /// the same entries as one built on this thread: the chunks' indexes are merged, so
+    /// every name, dimension and value must survive the merge, sorted.
+    #[test]
+    fn quantity_index_in_chunks_equals_one_built_whole() {
+        let g = KnowledgeGraph::builtin().unwrap();
+        let entries = |index: &QuantityIndex| {
+            type Values = Vec<(f64, NodeKey)>;
+            let mut out: Vec<(String, Dimension, Values, Values)> = Vec::new();
+            for (name, dims) in &index.by_name {
+                for (dim, e) in dims {
+                    for list in [&e.by_high, &e.by_low] {
+                        assert!(list.is_sorted_by(|a, b| a.0 <= b.0), "{name} unsorted");
+                    }
+                    // Equal values may come in any order.
+                    let sorted = |list: &[(f64, NodeKey)]| {
+                        let mut l = list.to_vec();
+                        l.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                        l
+                    };
+                    out.push((name.clone(), *dim, sorted(&e.by_high), sorted(&e.by_low)));
+                }
+            }
+            out.sort_by(|a, b| (&a.0, a.1 as u8).cmp(&(&b.0, b.1 as u8)));
+            out
+        };
+        let whole = entries(&QuantityIndex::build_in(&g, None));
+        assert!(
+            whole.iter().map(|e| e.2.len()).sum::<usize>() > 100,
+            "{whole:?}"
+        );
+        for size in [1, 7, 64, 100_000] {
+            assert_eq!(
+                entries(&QuantityIndex::build_in(&g, Some(size))),
+                whole,
+                "{size}"
+            );
+        }
+    }
 
     /// The search `shortest_path` replaced: a whole breadth-first search from `from`,
     /// undirected, then directed, preferring the directed chain when it is no longer.
