@@ -1289,10 +1289,10 @@ fn release_free_memory() {
 /// registered. Growing them by doubling copied each, into fresh pages, several times
 /// over in a large load (page faults cost a few microseconds each). So they are sized
 /// for the whole load, judged from the first `done` of `total` bytes (this file's
-/// included), plus a tenth. That is made up only when they cannot hold this file's nodes
-/// or fall a tenth or more short of it, so they move about once; a wrong guess costs only
-/// a move or some unused room. A directory of one large file is sized from that file
-/// alone, exactly (docs/performance.md).
+/// included, once that is a hundredth of the load), plus a tenth. That is made up only
+/// when they cannot hold this file's nodes or fall a tenth or more short of it, so they
+/// move about once; a wrong guess costs only a move or some unused room. A directory of
+/// one large file is sized from that file alone, exactly (docs/performance.md).
 fn make_room<V>(
     parts: &[ParsedPart],
     (done, total): (usize, usize),
@@ -1312,7 +1312,10 @@ fn make_room<V>(
             names_bytes += n.id.value.len() + name + aliases;
         }
     }
-    let predicting = done > 0 && done < total;
+    // A guess from less than a hundredth of the load could be far off (a one-node file
+    // read first would have a directory of large files sized as if every node were that
+    // small), so until then the lists only grow as they must.
+    let predicting = done < total && done.saturating_mul(100) >= total;
     let whole_load = |n: usize| {
         if predicting {
             let n = n.saturating_mul(total) / done;
@@ -1333,8 +1336,14 @@ fn make_room<V>(
         }
     };
     let more = room(nodes.len(), count);
-    nodes.reserve_exact(more);
-    pending.reserve_exact(more);
+    if predicting {
+        nodes.reserve_exact(more);
+        pending.reserve_exact(more);
+    } else {
+        // Doubling, so that many small files are not each a move of the whole list.
+        nodes.reserve(more);
+        pending.reserve(more);
+    }
     id_index.reserve(
         room(id_index.table.len(), count),
         room(id_index.text.len(), id_bytes),
@@ -2611,6 +2620,38 @@ mod tests {
         }
         assert!((0..5000).all(|i| m.get(&format!("key {i}")) == Some(&i)));
         assert_eq!(m.get("lambda"), Some(&3));
+    }
+
+    /// The room made for the whole load is judged from what was read so far, but never
+    /// from a sliver of it: a one-node file read first in a directory of large files once
+    /// had the lists sized as if every file were that dense, over the memory target.
+    #[test]
+    fn room_is_made_for_the_whole_load_only_from_a_fair_sample() {
+        let file = SourceFile {
+            name: "graph/services/a.yaml".into(),
+            text: "nodes:\n  - id: Tiny\n    name: Tiny\n    kind: concept\n    summary: A tiny node.\n    sources: [notes]\n".into(),
+        };
+        let (_, parts) =
+            crate::fast_yaml::parse_file_checked(&file.text, 1, &PartChecker(&file)).unwrap();
+        let room_after = |done: usize, total: usize| {
+            let (mut nodes, mut pending) = (Vec::new(), Vec::<u8>::new());
+            let (mut ids, mut names) = (KeyMap::<usize>::default(), KeyMap::<u8>::default());
+            make_room(
+                &parts,
+                (done, total),
+                &mut nodes,
+                &mut pending,
+                &mut ids,
+                &mut names,
+            );
+            nodes.capacity()
+        };
+        // The whole load: this file's node (a list's smallest room is a few).
+        assert!(room_after(100, 100) < 10);
+        // A tenth of the load read: room for ten times as many nodes, and a tenth more.
+        assert_eq!(room_after(100, 1_000), 11);
+        // A millionth: no guess yet, only this file's node (a guess was 1.1 million).
+        assert!(room_after(100, 100_000_000) < 10);
     }
 
     #[test]
