@@ -405,25 +405,17 @@ pub fn read_dir_where(
         if !keep(&name) {
             return Read::Skipped;
         }
-        let too_big = std::fs::metadata(p)
-            .map(|m| m.len() > MAX_FILE_BYTES)
-            .unwrap_or(false);
-        if too_big {
-            return Read::Problem(file_diag(
-                &name,
-                format!(
-                    "file is larger than {} MB; refusing to parse it",
-                    MAX_FILE_BYTES / 1024 / 1024
-                ),
-                Some("split it into several files under graph/".into()),
-            ));
-        }
         match read_text(p) {
             Ok(Ok(text)) => Read::Text(SourceFile { name, text }),
             Ok(Err(offset)) => Read::Problem(file_diag(
                 &name,
                 format!("file is not UTF-8 text (invalid byte at offset {offset})"),
                 None,
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Read::Problem(file_diag(
+                &name,
+                format!("{e}; refusing to parse it"),
+                Some("split it into several files under graph/".into()),
             )),
             Err(e) => Read::Problem(file_diag(&name, format!("cannot read file: {e}"), None)),
         }
@@ -454,29 +446,43 @@ pub fn read_dir_where(
 /// Reads a file into the shared buffer its text is kept in, or gives the offset of its
 /// first byte that is not UTF-8. `fs::read` and then `Arc::from(String)` would copy every
 /// byte a second time, into memory that is faulted in only to hold the copy: 96 MB at a
-/// million edges (docs/performance.md).
+/// million edges (docs/performance.md). A file over [`MAX_FILE_BYTES`] is an error of
+/// kind `FileTooLarge`, also when it has no size to go by (a device, a pipe).
 pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
-    use std::io::Read as _;
+    use std::io::{Error, ErrorKind, Read as _};
+    let too_large = || {
+        Error::new(
+            ErrorKind::FileTooLarge,
+            format!("file is larger than {} MB", MAX_FILE_BYTES / 1024 / 1024),
+        )
+    };
     let mut file = std::fs::File::open(path)?;
-    let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-    let whole = (len < isize::MAX as usize)
-        .then(|| {
-            let mut buf = Arc::<[u8]>::new_uninit_slice(len);
-            Arc::get_mut(&mut buf)
-                .expect("a new Arc has no other owner")
-                .fill(std::mem::MaybeUninit::new(0));
-            // SAFETY: every byte was just set.
-            let mut buf = unsafe { buf.assume_init() };
-            let bytes = Arc::get_mut(&mut buf).expect("a new Arc has no other owner");
-            // The size came from the metadata; a file that grew or shrank since is read
-            // again the ordinary way below.
-            let read_all = file.read_exact(bytes).is_ok() && file.read(&mut [0; 1]).ok() == Some(0);
-            read_all.then_some(buf)
-        })
-        .flatten();
-    let bytes: Arc<[u8]> = match whole {
-        Some(buf) => buf,
-        None => std::fs::read(path)?.into(),
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    // At most 32 MB, so it fits in `usize` on every target this builds for.
+    let mut buf = Arc::<[u8]>::new_uninit_slice(len as usize);
+    Arc::get_mut(&mut buf)
+        .expect("a new Arc has no other owner")
+        .fill(std::mem::MaybeUninit::new(0));
+    // SAFETY: every byte was just set.
+    let mut buf = unsafe { buf.assume_init() };
+    let bytes = Arc::get_mut(&mut buf).expect("a new Arc has no other owner");
+    let read_all = file.read_exact(bytes).is_ok() && file.read(&mut [0; 1]).ok() == Some(0);
+    let bytes: Arc<[u8]> = if read_all {
+        buf
+    } else {
+        // The size came from the metadata: a file that grew or shrank since, or one with
+        // no size (`/dev/zero` behind a symlink), is read again up to the limit.
+        let mut all = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut all)?;
+        if all.len() as u64 > MAX_FILE_BYTES {
+            return Err(too_large());
+        }
+        all.into()
     };
     if let Err(e) = std::str::from_utf8(&bytes) {
         return Ok(Err(e.valid_up_to()));
@@ -2670,6 +2676,18 @@ mod tests {
         let bad = read_text(&write("bad.yaml", b"id: caf\xc3\xa9 \xff\n")).unwrap();
         assert_eq!(bad, Err(10));
         assert!(read_text(&dir.path().join("missing.yaml")).is_err());
+        // Too large by its size, and by what can be read from it when it has none.
+        let big = std::fs::File::create(dir.path().join("big.yaml")).unwrap();
+        big.set_len(MAX_FILE_BYTES + 1).unwrap();
+        let e = read_text(&dir.path().join("big.yaml")).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        #[cfg(unix)]
+        {
+            let endless = dir.path().join("endless.yaml");
+            std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
+            let e = read_text(&endless).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge, "{e}");
+        }
     }
 
     const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";

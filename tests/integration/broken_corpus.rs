@@ -102,6 +102,20 @@ fn a_50_mb_file_is_refused_without_parsing() {
     check_fails_with(&dir, &["huge/big.yaml: file is larger than 32 MB".into()]);
 }
 
+/// A file with no size to go by (a device behind a symlink) is read only up to the
+/// limit, not until memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_file_is_refused_at_the_limit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = case_dir(tmp.path(), "endless");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.yaml")).unwrap();
+    check_fails_with(
+        &dir,
+        &["endless/zero.yaml: file is larger than 32 MB".into()],
+    );
+}
+
 #[test]
 fn binary_garbage_is_reported_not_parsed() {
     let tmp = tempfile::tempdir().unwrap();
