@@ -171,13 +171,11 @@ pub fn load_all(
 
 /// Reads and validates one architecture file given by path (`awsgraph draw my.yaml`).
 pub fn load_file(path: &Path, graph: &KnowledgeGraph) -> Result<Architecture, ArchitectureError> {
-    let meta_ok = std::fs::metadata(path).map(|m| m.len() <= load::MAX_FILE_BYTES);
-    let text = match meta_ok {
-        Ok(true) => std::fs::read_to_string(path).map_err(|e| e.to_string()),
-        Ok(false) => Err(format!(
-            "file is larger than {} MB",
-            load::MAX_FILE_BYTES / 1024 / 1024
-        )),
+    // The knowledge files' reader: the same 32 MB limit, kept also by a file with no
+    // size to go by (`draw /dev/zero`), and no copy of the text.
+    let text = match load::read_text(path) {
+        Ok(Ok(text)) => Ok(text),
+        Ok(Err(offset)) => Err(load::not_utf8(offset)),
         Err(e) => Err(e.to_string()),
     };
     let text = text.map_err(|message| ArchitectureError::File {
@@ -186,7 +184,7 @@ pub fn load_file(path: &Path, graph: &KnowledgeGraph) -> Result<Architecture, Ar
     })?;
     let file = SourceFile {
         name: path.display().to_string(),
-        text: text.into(),
+        text,
     };
     let mut all = validate(std::slice::from_ref(&file), Vec::new(), graph)?;
     all.pop().ok_or_else(|| ArchitectureError::File {

@@ -407,11 +407,7 @@ pub fn read_dir_where(
         }
         match read_text(p) {
             Ok(Ok(text)) => Read::Text(SourceFile { name, text }),
-            Ok(Err(offset)) => Read::Problem(file_diag(
-                &name,
-                format!("file is not UTF-8 text (invalid byte at offset {offset})"),
-                None,
-            )),
+            Ok(Err(offset)) => Read::Problem(file_diag(&name, not_utf8(offset), None)),
             Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Read::Problem(file_diag(
                 &name,
                 format!("{e}; refusing to parse it"),
@@ -492,6 +488,11 @@ pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
     Ok(Ok(unsafe {
         Arc::from_raw(Arc::into_raw(bytes) as *const str)
     }))
+}
+
+/// What [`read_text`]'s offset of a byte that is not UTF-8 is reported as.
+pub(crate) fn not_utf8(offset: usize) -> String {
+    format!("file is not UTF-8 text (invalid byte at offset {offset})")
 }
 
 fn collect_yaml(
@@ -1929,7 +1930,7 @@ impl<'a> Origin<'a> {
     fn new(file: &'a SourceFile, loc: Pos) -> Self {
         Origin {
             file,
-            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+            line: loc.line,
         }
     }
 }

@@ -965,3 +965,17 @@ fn unwritable_output_is_a_clear_error() {
     assert_eq!(code, 4, "{err}");
     assert!(err.contains("cannot write"), "{err}");
 }
+
+/// `draw FILE` reads its file as the loader reads knowledge files: a file with no size to
+/// go by is refused at the 32 MB limit instead of being read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn draw_refuses_an_endless_file_at_the_limit() {
+    let (code, out, err) = run(&["draw", "/dev/zero"], &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("cannot read /dev/zero: file is larger than 32 MB"),
+        "{err}"
+    );
+}
