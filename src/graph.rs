@@ -328,12 +328,7 @@ impl KnowledgeGraph {
 
     /// Reads and validates a knowledge directory.
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
-        let (files, problems) = load::read_dir(dir)?;
-        // File names are paths relative to the directory's parent (`load::read_dir`).
-        let base = dir.parent().unwrap_or(Path::new(""));
-        let reread = |name: &str| load::read_text(&base.join(name)).ok()?.ok();
-        let knowledge = load::load_files_freeing(files, problems, &reread)?;
-        Ok(Self::from_knowledge(knowledge))
+        Ok(Self::from_knowledge(load::load_dir(dir)?))
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {

@@ -378,6 +378,51 @@ pub fn read_dir_where(
     dir: &Path,
     keep: impl Fn(&str) -> bool + Sync,
 ) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), LoadError> {
+    let (listed, mut problems) = list_dir(dir)?;
+    // Read in parallel: for a large directory, copying the texts into memory takes a
+    // noticeable share of a load. Results are taken in path order.
+    let read = |f: &Listed| {
+        if !keep(&f.name) {
+            return None;
+        }
+        Some(match read_text(&f.path) {
+            Ok(Ok(text)) => Ok(SourceFile {
+                name: f.name.clone(),
+                text,
+            }),
+            Ok(Err(offset)) => Err(file_diag(&f.name, not_utf8(offset), None)),
+            Err(e) => Err(read_problem(&f.name, &e)),
+        })
+    };
+    let results: Vec<Option<Result<SourceFile, Diagnostic>>> = {
+        use rayon::prelude::*;
+        listed.par_iter().map(read).collect()
+    };
+    let mut files = Vec::new();
+    for r in results.into_iter().flatten() {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => problems.push(d),
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        return Err(LoadError::Empty(dir.to_path_buf()));
+    }
+    Ok((files, problems))
+}
+
+/// A knowledge file found below a directory, not read yet.
+struct Listed {
+    /// The name diagnostics show: the path relative to the directory's parent.
+    name: String,
+    path: PathBuf,
+    /// Its size when listed.
+    bytes: u64,
+}
+
+/// The `.yaml`/`.yml` files below `dir`, sorted by path, and the directories that could
+/// not be read.
+fn list_dir(dir: &Path) -> Result<(Vec<Listed>, Vec<Diagnostic>), LoadError> {
     if !dir.is_dir() {
         return Err(LoadError::NoDirectory(dir.to_path_buf()));
     }
@@ -393,50 +438,64 @@ pub fn read_dir_where(
             .to_string_lossy()
             .into_owned()
     };
-    // Read in parallel: for a large directory, copying the texts into memory takes a
-    // noticeable share of a load. Results are taken in path order.
-    enum Read {
-        Skipped,
-        Text(SourceFile),
-        Problem(Diagnostic),
-    }
-    let read = |p: &PathBuf| {
-        let name = display(p);
-        if !keep(&name) {
-            return Read::Skipped;
-        }
-        match read_text(p) {
-            Ok(Ok(text)) => Read::Text(SourceFile { name, text }),
-            Ok(Err(offset)) => Read::Problem(file_diag(&name, not_utf8(offset), None)),
-            Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => Read::Problem(file_diag(
-                &name,
-                format!("{e}; refusing to parse it"),
-                Some("split it into several files under graph/".into()),
-            )),
-            Err(e) => Read::Problem(file_diag(&name, format!("cannot read file: {e}"), None)),
-        }
-    };
-    let results: Vec<Read> = {
-        use rayon::prelude::*;
-        paths.par_iter().map(read).collect()
-    };
-    let mut files = Vec::new();
-    for r in results {
-        match r {
-            Read::Skipped => {}
-            Read::Text(f) => files.push(f),
-            Read::Problem(d) => problems.push(d),
-        }
-    }
-    if files.is_empty() && problems.is_empty() {
-        return Err(LoadError::Empty(dir.to_path_buf()));
-    }
     for d in &mut problems {
         if d.file.starts_with('/') {
             d.file = display(Path::new(&d.file));
         }
     }
-    Ok((files, problems))
+    let listed = paths
+        .into_iter()
+        .map(|(path, bytes)| Listed {
+            name: display(&path),
+            path,
+            bytes,
+        })
+        .collect();
+    Ok((listed, problems))
+}
+
+/// The diagnostic for a file that could not be read.
+fn read_problem(name: &str, e: &std::io::Error) -> Diagnostic {
+    if e.kind() == std::io::ErrorKind::FileTooLarge {
+        file_diag(
+            name,
+            format!("{e}; refusing to parse it"),
+            Some("split it into several files under graph/".into()),
+        )
+    } else {
+        file_diag(name, format!("cannot read file: {e}"), None)
+    }
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::FileTooLarge,
+        format!("file is larger than {} MB", MAX_FILE_BYTES / 1024 / 1024),
+    )
+}
+
+/// Reads a file into `buf`, replacing what it held. A buffer used again for file after
+/// file is faulted in once, where a new one per file is faulted in (and zeroed by the
+/// kernel) afresh for every file: 96 MB at a million edges (docs/performance.md). A file
+/// over [`MAX_FILE_BYTES`] is an error of kind `FileTooLarge`, also when it has no size
+/// to go by (a device, a pipe).
+pub fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
+    use std::io::Read as _;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(too_large());
+    }
+    // Room for the whole file and the read that finds its end, so that a file whose
+    // size is right is read without growing the buffer.
+    buf.reserve(len as usize + 1);
+    file.take(MAX_FILE_BYTES + 1).read_to_end(buf)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        buf.clear();
+        return Err(too_large());
+    }
+    Ok(())
 }
 
 /// Reads a file into the shared buffer its text is kept in, or gives the offset of its
@@ -445,13 +504,7 @@ pub fn read_dir_where(
 /// million edges (docs/performance.md). A file over [`MAX_FILE_BYTES`] is an error of
 /// kind `FileTooLarge`, also when it has no size to go by (a device, a pipe).
 pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
-    use std::io::{Error, ErrorKind, Read as _};
-    let too_large = || {
-        Error::new(
-            ErrorKind::FileTooLarge,
-            format!("file is larger than {} MB", MAX_FILE_BYTES / 1024 / 1024),
-        )
-    };
+    use std::io::Read as _;
     let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len > MAX_FILE_BYTES {
@@ -497,7 +550,7 @@ pub(crate) fn not_utf8(offset: usize) -> String {
 
 fn collect_yaml(
     dir: &Path,
-    out: &mut Vec<PathBuf>,
+    out: &mut Vec<(PathBuf, u64)>,
     problems: &mut Vec<Diagnostic>,
     seen: &mut HashSet<PathBuf>,
     depth: usize,
@@ -530,13 +583,16 @@ fn collect_yaml(
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
+        // Followed through symlinks, as the read will be. A file that cannot be looked
+        // at is still listed: reading it says why.
+        let meta = std::fs::metadata(&path).ok();
+        if meta.as_ref().is_some_and(|m| m.is_dir()) {
             collect_yaml(&path, out, problems, seen, depth + 1);
         } else if matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         ) {
-            out.push(path);
+            out.push((path, meta.map_or(0, |m| m.len())));
         }
     }
 }
@@ -722,43 +778,85 @@ fn parse_options() -> serde_saphyr::Options {
     }
 }
 
-/// Parses and validates a set of knowledge files.
+/// Parses and validates a set of knowledge files held in memory.
 ///
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
-    let texts = files.iter().map(|f| Some(f.text.clone())).collect();
-    load(files, texts, pre, None)
+    let total_bytes = files
+        .iter()
+        .filter(|f| !crate::architecture::is_architecture_file(&f.name))
+        .map(|f| f.text.len())
+        .sum();
+    load(files, Texts::Held { total_bytes }, pre)
 }
 
-/// [`load_files`] for files read from disk, which frees each file's text once the file is
-/// parsed and its names registered: a million-edge directory is 96 MB of YAML, and
-/// holding it through the edge pass put it on top of the load's peak memory. The text of
-/// a file that gets a diagnostic later is read again with `reread` (given the file's
-/// name); if that fails, its diagnostics are shown without the line of text.
-pub fn load_files_freeing(
-    mut files: Vec<SourceFile>,
-    pre: Vec<Diagnostic>,
-    reread: Reread,
-) -> Result<Knowledge, LoadError> {
-    let texts = files
-        .iter_mut()
-        .map(|f| Some(std::mem::replace(&mut f.text, Arc::from(""))))
+/// Reads and validates every `.yaml`/`.yml` file below `dir`, in path order.
+///
+/// Each file is read only when a thread is ready to parse it, into a buffer that later
+/// files use again, and no text is held after its file is parsed: a million-edge
+/// directory is 96 MB of YAML, which read up front sat on top of the load's memory and
+/// was zeroed by the kernel page by page (docs/performance.md). The files that get a
+/// diagnostic are read again at the end to show it in its line; a file that cannot be
+/// read again by then has its diagnostics shown without the line.
+pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
+    let (listed, problems) = list_dir(dir)?;
+    if listed.is_empty() && problems.is_empty() {
+        return Err(LoadError::Empty(dir.to_path_buf()));
+    }
+    let unread: Arc<str> = Arc::from("");
+    let files: Vec<SourceFile> = listed
+        .iter()
+        .map(|f| SourceFile {
+            name: f.name.clone(),
+            text: unread.clone(),
+        })
         .collect();
-    load(&files, texts, pre, Some(reread))
+    let total_bytes = listed
+        .iter()
+        .filter(|f| !crate::architecture::is_architecture_file(&f.name))
+        .map(|f| f.bytes as usize)
+        .sum();
+    let read = |i: usize, buf: &mut Vec<u8>| read_into(&listed[i].path, buf);
+    load(
+        &files,
+        Texts::Read {
+            read: &read,
+            total_bytes,
+        },
+        problems,
+    )
 }
 
-/// Reads a file's text again, given its name.
-pub type Reread<'a> = &'a dyn Fn(&str) -> Option<Arc<str>>;
+/// Reads file `i` of a load into the buffer, replacing what it held.
+type ReadInto<'a> = &'a (dyn Fn(usize, &mut Vec<u8>) -> std::io::Result<()> + Sync);
 
-/// The load itself. `texts[i]` is the text of `files[i]` (whose own `text` is not read),
-/// or `None` once it has been freed; it is freed only when `reread` can bring it back.
-fn load(
-    files: &[SourceFile],
-    mut texts: Vec<Option<Arc<str>>>,
-    pre: Vec<Diagnostic>,
-    reread: Option<Reread>,
-) -> Result<Knowledge, LoadError> {
+/// Where [`load`] finds the files' texts.
+#[derive(Clone, Copy)]
+enum Texts<'a> {
+    /// In each [`SourceFile`]'s `text`, for the whole load.
+    Held { total_bytes: usize },
+    /// Read with `read` when the file's turn comes (each `SourceFile`'s `text` is
+    /// empty). `total_bytes` is what the knowledge files (not the architectures)
+    /// measured when they were listed.
+    Read {
+        read: ReadInto<'a>,
+        total_bytes: usize,
+    },
+}
+
+/// What became of one file on the parsing side of [`load`].
+enum Outcome {
+    /// An architecture diagram: not knowledge, validated later by `architecture`.
+    Skipped,
+    Unreadable(Diagnostic),
+    Empty,
+    Parsed(Result<ParsedFile, serde_saphyr::Error>),
+}
+
+/// The load itself.
+fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
+    let pre_len = pre.len();
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
     // order of a load that ran every pass over every file in turn: parse errors, then
@@ -789,76 +887,98 @@ fn load(
     // other files; it runs in parallel. Checking on the thread that parsed also frees the
     // raw structs where they were allocated: glibc's arenas make freeing on another thread
     // slow (docs/performance.md).
-    let is_empty = |text: &Option<Arc<str>>| text.as_deref().is_none_or(|t| t.trim().is_empty());
-    // The parsing side takes its own handle on each text (shared, not copied), so a text
-    // is freed as soon as both sides are done with it.
-    let parse_texts: Vec<Mutex<Option<Arc<str>>>> = texts.iter().cloned().map(Mutex::new).collect();
-    let parse = |i: usize| {
-        let file = &files[i];
-        let text = parse_texts[i]
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        // Architecture diagrams live under graph/ too but have their own format and
-        // validation pass (`architecture`), which needs the finished graph.
-        if crate::architecture::is_architecture_file(&file.name) || is_empty(&text) {
-            return None;
+    let parse_text = |file: &SourceFile, text: &str| {
+        if text.trim().is_empty() {
+            return Outcome::Empty;
         }
-        let text = text.as_deref().unwrap_or_default();
         // The fast reader covers what knowledge files are usually written in;
         // anything else, and every broken file, goes through serde-saphyr.
         use crate::fast_yaml::{Checker, parse_file_checked, parts_for};
         let checker = PartChecker(file);
-        let parsed = match parse_file_checked(text, parts_for(text.len()), &checker) {
-            Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
-            Err(_) => serde_saphyr::from_str_with_options::<raw::File>(text, parse_options()).map(
-                |mut raw| {
-                    let nodes = raw.nodes.take();
-                    let part = nodes.map(|nodes| checker.whole(&raw, nodes, text.len()));
-                    ParsedFile {
-                        raw,
-                        parts: part.into_iter().collect(),
-                    }
-                },
-            ),
-        };
-        Some(parsed)
+        Outcome::Parsed(
+            match parse_file_checked(text, parts_for(text.len()), &checker) {
+                Ok((raw, parts)) => Ok(ParsedFile { raw, parts }),
+                Err(_) => serde_saphyr::from_str_with_options::<raw::File>(text, parse_options())
+                    .map(|mut raw| {
+                        let nodes = raw.nodes.take();
+                        let part = nodes.map(|nodes| checker.whole(&raw, nodes, text.len()));
+                        ParsedFile {
+                            raw,
+                            parts: part.into_iter().collect(),
+                        }
+                    }),
+            },
+        )
     };
-    let free = reread.is_some();
-    let text_len = |t: &Option<Arc<str>>| t.as_deref().map_or(0, str::len);
-    let total_bytes: usize = texts.iter().map(text_len).sum();
+    // Read buffers not in use. A parse may take up another file's on the same thread
+    // while it waits for its parts (rayon's join), so they are not per thread.
+    let buffers: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+    let parse = |i: usize| -> (usize, Outcome) {
+        let file = &files[i];
+        // Architecture diagrams live under graph/ too but have their own format and
+        // validation pass (`architecture`), which needs the finished graph.
+        if crate::architecture::is_architecture_file(&file.name) {
+            return (0, Outcome::Skipped);
+        }
+        let Texts::Read { read, .. } = texts else {
+            return (file.text.len(), parse_text(file, &file.text));
+        };
+        let mut buf = buffers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop()
+            .unwrap_or_default();
+        let done = match read(i, &mut buf) {
+            Err(e) => (0, Outcome::Unreadable(read_problem(&file.name, &e))),
+            Ok(()) => match std::str::from_utf8(&buf) {
+                Ok(text) => (text.len(), parse_text(file, text)),
+                Err(e) => (
+                    buf.len(),
+                    Outcome::Unreadable(file_diag(&file.name, not_utf8(e.valid_up_to()), None)),
+                ),
+            },
+        };
+        buffers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(buf);
+        done
+    };
+    let total_bytes = match texts {
+        Texts::Held { total_bytes } | Texts::Read { total_bytes, .. } => total_bytes,
+    };
     let mut done_bytes = 0;
+    // Read problems come first, as when every file was read before the load.
+    let mut unreadable = Vec::new();
     let mut key = String::new();
     // Names must be registered in file order (the first file to give a name keeps it), so
     // that is serial: it runs on this thread, taking each file as soon as it is parsed,
     // while the other threads parse the files after it. Parsed files wait at most a few
     // at a time, which bounds the memory they hold (docs/performance.md).
     let ahead = 2 * rayon::current_num_threads().max(1);
-    crate::ordered::for_each_in_order(files.len(), ahead, parse, |i, result| {
+    crate::ordered::for_each_in_order(files.len(), ahead, parse, |i, (bytes, outcome)| {
         let file = &files[i];
-        let text = &mut texts[i];
-        let bytes = text_len(text);
-        let empty = is_empty(text);
-        if free {
-            *text = None;
-        }
         done_bytes += bytes;
-        if crate::architecture::is_architecture_file(&file.name) {
-            return;
-        }
-        if empty {
-            c.diagnostics.push(Diagnostic {
-                line: 1,
-                column: 1,
-                ..file_diag(
-                    &file.name,
-                    "file is empty".into(),
-                    Some("delete it, or add `nodes:` or `relations:`".into()),
-                )
-            });
-            return;
-        }
-        let Some(result) = result else { return };
+        let result = match outcome {
+            Outcome::Skipped => return,
+            Outcome::Unreadable(d) => {
+                unreadable.push(d);
+                return;
+            }
+            Outcome::Empty => {
+                c.diagnostics.push(Diagnostic {
+                    line: 1,
+                    column: 1,
+                    ..file_diag(
+                        &file.name,
+                        "file is empty".into(),
+                        Some("delete it, or add `nodes:` or `relations:`".into()),
+                    )
+                });
+                return;
+            }
+            Outcome::Parsed(result) => result,
+        };
         match result {
             Ok(ParsedFile { raw: f, parts }) => {
                 make_room(
@@ -1045,6 +1165,7 @@ fn load(
         ));
     }
 
+    c.diagnostics.splice(pre_len..pre_len, unreadable);
     c.diagnostics.append(&mut c_relations.diagnostics);
     c.diagnostics.append(&mut c_nodes.diagnostics);
 
@@ -1254,11 +1375,21 @@ fn load(
     // a large directory's text would otherwise stay in memory as long as the graph.
     let named: FastSet<&str> = c.diagnostics.iter().map(|d| d.file.as_str()).collect();
     let mut sources = HashMap::new();
-    for (f, text) in files.iter().zip(texts) {
+    for (i, f) in files.iter().enumerate() {
         if !named.contains(f.name.as_str()) {
             continue;
         }
-        if let Some(text) = text.or_else(|| reread.and_then(|read| read(&f.name))) {
+        let text = match texts {
+            Texts::Held { .. } => Some(f.text.clone()),
+            Texts::Read { read, .. } => {
+                let mut buf = Vec::new();
+                read(i, &mut buf)
+                    .ok()
+                    .and_then(|()| String::from_utf8(buf).ok())
+                    .map(Arc::from)
+            }
+        };
+        if let Some(text) = text {
             sources.insert(f.name.clone(), text);
         }
     }
@@ -2819,43 +2950,75 @@ mod tests {
         assert_eq!(d.help.as_deref(), Some("did you mean `Lambda`?"));
     }
 
-    /// A load that frees the texts as it goes must still show a late diagnostic (the edge
-    /// pass comes after every text is freed) in its line, by reading the file again, and
-    /// must only read again the files that have diagnostics.
+    /// Loads the test files as a directory is loaded: each text read when its file's
+    /// turn comes and not held after. `again` says whether a file can be read a second
+    /// time; `fails` names a file whose every read fails. Gives the result and how often
+    /// each file was read.
+    fn load_reading(
+        nodes: &str,
+        again: bool,
+        fails: Option<usize>,
+    ) -> (Result<Knowledge, LoadError>, Vec<usize>) {
+        let held = test_files(nodes);
+        let unread: Vec<SourceFile> = held
+            .iter()
+            .map(|f| SourceFile {
+                name: f.name.clone(),
+                text: Arc::from(""),
+            })
+            .collect();
+        let reads = Mutex::new(vec![0; held.len()]);
+        let read = |i: usize, buf: &mut Vec<u8>| {
+            let mut reads = reads.lock().unwrap();
+            reads[i] += 1;
+            if fails == Some(i) || (reads[i] > 1 && !again) {
+                return Err(std::io::ErrorKind::NotFound.into());
+            }
+            buf.clear();
+            buf.extend_from_slice(held[i].text.as_bytes());
+            Ok(())
+        };
+        let total_bytes = held.iter().map(|f| f.text.len()).sum();
+        let result = super::load(
+            &unread,
+            Texts::Read {
+                read: &read,
+                total_bytes,
+            },
+            Vec::new(),
+        );
+        (result, reads.into_inner().unwrap())
+    }
+
+    /// A load that reads each text when its file's turn comes holds none after, so it
+    /// must read a file again to show a late diagnostic in its line (the edge pass comes
+    /// after every file is parsed), and must read again only the files that have
+    /// diagnostics.
     #[test]
-    fn freed_texts_are_read_again_for_late_diagnostics() {
+    fn texts_are_read_again_for_late_diagnostics() {
         let broken = GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]");
-        let files = test_files;
-        let Err(LoadError::Invalid(kept)) = load_files(&files(&broken), Vec::new()) else {
+        let Err(LoadError::Invalid(kept)) = load_files(&test_files(&broken), Vec::new()) else {
             panic!("expected errors")
         };
-        let asked = std::cell::RefCell::new(Vec::new());
-        let reread = |name: &str| {
-            asked.borrow_mut().push(name.to_string());
-            Some(Arc::from(broken.as_str()))
-        };
-        let Err(LoadError::Invalid(freed)) =
-            load_files_freeing(files(&broken), Vec::new(), &reread)
-        else {
+        let (Err(LoadError::Invalid(read)), reads) = load_reading(&broken, true, None) else {
             panic!("expected errors")
         };
-        assert_eq!(*asked.borrow(), ["graph/services/test.yaml"]);
+        // relations.yaml once, the file with the error twice.
+        assert_eq!(reads, [1, 2]);
         let located = |r: &Report| {
             let d = r.errors().next().expect("one error");
             (d.to_string(), d.offset, d.len, d.help.clone())
         };
-        assert_eq!(located(&freed), located(&kept));
-        let (_, offset, len, _) = located(&freed);
+        assert_eq!(located(&read), located(&kept));
+        let (_, offset, len, _) = located(&read);
         assert_eq!(&broken[offset..offset + len], "Lamda");
         assert_eq!(
-            freed.sources.keys().collect::<Vec<_>>(),
+            read.sources.keys().collect::<Vec<_>>(),
             ["graph/services/test.yaml"]
         );
 
         // The file is gone by then: the diagnostic stays, without a line to show.
-        let Err(LoadError::Invalid(gone)) =
-            load_files_freeing(files(&broken), Vec::new(), &|_| None)
-        else {
+        let (Err(LoadError::Invalid(gone)), _) = load_reading(&broken, false, None) else {
             panic!("expected errors")
         };
         let d = gone.errors().next().expect("one error");
@@ -2863,11 +3026,39 @@ mod tests {
         assert!(gone.sources.is_empty());
 
         // A valid directory reads again only the files its warnings point into.
-        asked.borrow_mut().clear();
-        let k = load_files_freeing(files(GOOD), Vec::new(), &reread).expect("valid");
+        let (k, reads) = load_reading(GOOD, true, None);
+        let k = k.expect("valid");
         let warned: Vec<&str> = k.report.warnings().map(|d| d.file.as_str()).collect();
         assert!(!warned.contains(&"graph/relations.yaml"));
-        assert!(asked.borrow().iter().all(|f| warned.contains(&f.as_str())));
+        assert_eq!(reads[0], 1);
+        assert_eq!(reads[1], if warned.is_empty() { 1 } else { 2 });
+    }
+
+    /// A file that cannot be read is reported before the mistakes of the files parsed,
+    /// as when every file was read before the load, and the other files are still
+    /// checked.
+    #[test]
+    fn unreadable_files_are_reported_first() {
+        let broken = GOOD.replace("monitors: [Lambda]", "monitors: [Lamda]");
+        let (result, reads) = load_reading(&broken, true, Some(0));
+        let Err(LoadError::Invalid(r)) = result else {
+            panic!("expected errors")
+        };
+        let errors: Vec<String> = r.errors().map(|d| d.to_string()).collect();
+        assert!(
+            errors[0].starts_with("graph/relations.yaml:")
+                && errors[0].contains("cannot read file"),
+            "{errors:?}"
+        );
+        // Without the vocabulary the node file's relations are undeclared.
+        assert!(
+            errors[1..].iter().any(|e| e.contains("test.yaml")),
+            "{errors:?}"
+        );
+        assert_eq!(
+            reads[1], 2,
+            "the node file is read again for its diagnostics"
+        );
     }
 
     #[test]
