@@ -1157,6 +1157,9 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
             }
         }
     });
+    // The read buffers (one per file parsed at once, each the size of the largest) would
+    // otherwise stay through the edge pass.
+    drop(buffers);
     if relations.is_empty() && !parsed.is_empty() {
         c_relations.diagnostics.push(file_diag(
             &parsed[0].0.name,
