@@ -467,6 +467,24 @@ fn read_problem(name: &str, e: &std::io::Error) -> Diagnostic {
     }
 }
 
+/// Opens a file to read it, refusing a named pipe or a socket first: opening a pipe waits
+/// until something writes to it, so a `*.yaml` pipe in a knowledge directory hung the
+/// load (and `draw` of one hung the command).
+fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = std::fs::metadata(path)?.file_type();
+        if kind.is_fifo() || kind.is_socket() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "it is a named pipe or a socket, not a file",
+            ));
+        }
+    }
+    std::fs::File::open(path)
+}
+
 fn too_large() -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::FileTooLarge,
@@ -482,7 +500,7 @@ fn too_large() -> std::io::Error {
 pub fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read as _;
     buf.clear();
-    let file = std::fs::File::open(path)?;
+    let file = open_to_read(path)?;
     let len = file.metadata()?.len();
     if len > MAX_FILE_BYTES {
         return Err(too_large());
@@ -505,7 +523,7 @@ pub fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
 /// kind `FileTooLarge`, also when it has no size to go by (a device, a pipe).
 pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
     use std::io::Read as _;
-    let mut file = std::fs::File::open(path)?;
+    let mut file = open_to_read(path)?;
     let len = file.metadata()?.len();
     if len > MAX_FILE_BYTES {
         return Err(too_large());
@@ -2822,7 +2840,39 @@ mod tests {
             std::os::unix::fs::symlink("/dev/zero", &endless).unwrap();
             let e = read_text(&endless).unwrap_err();
             assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge, "{e}");
+            let mut buf = Vec::new();
+            let e = read_into(&endless, &mut buf).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge, "{e}");
         }
+        // The reused buffer holds exactly the file read last.
+        let mut buf = b"left over from before".to_vec();
+        read_into(&write("whole.yaml", text.as_bytes()), &mut buf).unwrap();
+        assert_eq!(buf, text.as_bytes());
+        read_into(&dir.path().join("empty.yaml"), &mut buf).unwrap();
+        assert!(buf.is_empty());
+        assert!(read_into(&dir.path().join("missing.yaml"), &mut buf).is_err());
+    }
+
+    /// A named pipe is refused, not opened: opening one waits for a writer. Each read
+    /// runs on a thread of its own so that a regression fails here instead of hanging.
+    #[cfg(unix)]
+    #[test]
+    fn named_pipes_are_refused_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.yaml");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+        let within = |read: fn(PathBuf) -> std::io::ErrorKind| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let path = pipe.clone();
+            std::thread::spawn(move || tx.send(read(path)));
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+                .expect("reading a named pipe did not return")
+        };
+        let kind = within(|p| read_text(&p).unwrap_err().kind());
+        assert_eq!(kind, std::io::ErrorKind::InvalidInput);
+        let kind = within(|p| read_into(&p, &mut Vec::new()).unwrap_err().kind());
+        assert_eq!(kind, std::io::ErrorKind::InvalidInput);
     }
 
     const RELS: &str = "relations:\n  - id: monitors\n    description: watches\n    inverse: monitored by\n    verb: monitor\n  - id: alternative-to\n    description: can replace\n    inverse: alternative to\n    symmetric: true\n";

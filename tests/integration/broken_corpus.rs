@@ -26,12 +26,14 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Runs `check` on `dir` and asserts the failure mode every broken input must have.
 fn check_fails_with(dir: &Path, expected: &[String]) {
     let start = Instant::now();
+    // A case that hangs fails here rather than stalling the suite.
     let out = awsgraph()
         .arg("check")
         .arg("--graph")
         .arg(dir)
+        .timeout(Duration::from_secs(20))
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{}: did not finish: {e}", dir.display()));
     let elapsed = start.elapsed();
     let err = String::from_utf8_lossy(&out.stderr);
     let name = dir.display();
@@ -113,6 +115,23 @@ fn an_endless_file_is_refused_at_the_limit() {
     check_fails_with(
         &dir,
         &["endless/zero.yaml: file is larger than 32 MB".into()],
+    );
+}
+
+/// A named pipe called `*.yaml` is refused: opening it would wait for a writer forever.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_not_waited_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = case_dir(tmp.path(), "pipe");
+    fs::write(dir.join("n.yaml"), NODE).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("p.yaml"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    check_fails_with(
+        &dir,
+        &["pipe/p.yaml: cannot read file: it is a named pipe or a socket, not a file".into()],
     );
 }
 

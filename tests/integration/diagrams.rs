@@ -966,6 +966,29 @@ fn unwritable_output_is_a_clear_error() {
     assert!(err.contains("cannot write"), "{err}");
 }
 
+/// `draw FILE` of a named pipe is refused, not left waiting for a writer.
+#[cfg(unix)]
+#[test]
+fn draw_refuses_a_named_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("arch.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let out = awsgraph()
+        .arg("draw")
+        .arg(&pipe)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("draw finished");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("it is a named pipe or a socket, not a file"),
+        "{err}"
+    );
+}
+
 /// `draw FILE` reads its file as the loader reads knowledge files: a file with no size to
 /// go by is refused at the 32 MB limit instead of being read until memory runs out.
 #[cfg(unix)]
