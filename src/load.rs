@@ -467,14 +467,16 @@ fn read_problem(name: &str, e: &std::io::Error) -> Diagnostic {
     }
 }
 
-/// Opens a file to read it, refusing a named pipe or a socket first: opening a pipe waits
-/// until something writes to it, so a `*.yaml` pipe in a knowledge directory hung the
-/// load (and `draw` of one hung the command).
-fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
+/// Opens a file to read it, with its size, refusing a named pipe or a socket first:
+/// opening a pipe waits until something writes to it, so a `*.yaml` pipe in a knowledge
+/// directory hung the load (and `draw` of one hung the command). The size is only a
+/// hint: the read itself keeps the limit.
+fn open_to_read(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    let meta = std::fs::metadata(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
-        let kind = std::fs::metadata(path)?.file_type();
+        let kind = meta.file_type();
         if kind.is_fifo() || kind.is_socket() {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -482,7 +484,7 @@ fn open_to_read(path: &Path) -> std::io::Result<std::fs::File> {
             ));
         }
     }
-    std::fs::File::open(path)
+    Ok((std::fs::File::open(path)?, meta.len()))
 }
 
 fn too_large() -> std::io::Error {
@@ -500,8 +502,7 @@ fn too_large() -> std::io::Error {
 pub fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     use std::io::Read as _;
     buf.clear();
-    let file = open_to_read(path)?;
-    let len = file.metadata()?.len();
+    let (file, len) = open_to_read(path)?;
     if len > MAX_FILE_BYTES {
         return Err(too_large());
     }
@@ -516,49 +517,17 @@ pub fn read_into(path: &Path, buf: &mut Vec<u8>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads a file into the shared buffer its text is kept in, or gives the offset of its
-/// first byte that is not UTF-8. `fs::read` and then `Arc::from(String)` would copy every
-/// byte a second time, into memory that is faulted in only to hold the copy: 96 MB at a
-/// million edges (docs/performance.md). A file over [`MAX_FILE_BYTES`] is an error of
-/// kind `FileTooLarge`, also when it has no size to go by (a device, a pipe).
+/// Reads a whole file as text, or gives the offset of its first byte that is not UTF-8.
+/// The same reading as [`read_into`], with its limit; for the files read one at a time
+/// and kept (architectures, `draw FILE`), not a directory's knowledge files, which
+/// [`load_dir`] reads into reused buffers instead.
 pub fn read_text(path: &Path) -> std::io::Result<Result<Arc<str>, usize>> {
-    use std::io::Read as _;
-    let mut file = open_to_read(path)?;
-    let len = file.metadata()?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(too_large());
-    }
-    // At most 32 MB, so it fits in `usize` on every target this builds for.
-    let mut buf = Arc::<[u8]>::new_uninit_slice(len as usize);
-    Arc::get_mut(&mut buf)
-        .expect("a new Arc has no other owner")
-        .fill(std::mem::MaybeUninit::new(0));
-    // SAFETY: every byte was just set.
-    let mut buf = unsafe { buf.assume_init() };
-    let bytes = Arc::get_mut(&mut buf).expect("a new Arc has no other owner");
-    let read_all = file.read_exact(bytes).is_ok() && file.read(&mut [0; 1]).ok() == Some(0);
-    let bytes: Arc<[u8]> = if read_all {
-        buf
-    } else {
-        // The size came from the metadata: a file that grew or shrank since, or one with
-        // no size (`/dev/zero` behind a symlink), is read again up to the limit.
-        let mut all = Vec::new();
-        std::fs::File::open(path)?
-            .take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut all)?;
-        if all.len() as u64 > MAX_FILE_BYTES {
-            return Err(too_large());
-        }
-        all.into()
-    };
-    if let Err(e) = std::str::from_utf8(&bytes) {
-        return Ok(Err(e.valid_up_to()));
-    }
-    // SAFETY: the bytes were just checked to be UTF-8, and `str` has the layout of `[u8]`,
-    // so the pointer is a valid `str` in an allocation made by `Arc`.
-    Ok(Ok(unsafe {
-        Arc::from_raw(Arc::into_raw(bytes) as *const str)
-    }))
+    let mut buf = Vec::new();
+    read_into(path, &mut buf)?;
+    Ok(match String::from_utf8(buf) {
+        Ok(text) => Ok(Arc::from(text)),
+        Err(e) => Err(e.utf8_error().valid_up_to()),
+    })
 }
 
 /// What [`read_text`]'s offset of a byte that is not UTF-8 is reported as.
@@ -801,12 +770,7 @@ fn parse_options() -> serde_saphyr::Options {
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
-    let total_bytes = files
-        .iter()
-        .filter(|f| !crate::architecture::is_architecture_file(&f.name))
-        .map(|f| f.text.len())
-        .sum();
-    load(files, Texts::Held { total_bytes }, pre)
+    load(files, Texts::Held, pre)
 }
 
 /// Reads and validates every `.yaml`/`.yml` file below `dir`, in path order.
@@ -830,17 +794,13 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
             text: unread.clone(),
         })
         .collect();
-    let total_bytes = listed
-        .iter()
-        .filter(|f| !crate::architecture::is_architecture_file(&f.name))
-        .map(|f| f.bytes as usize)
-        .sum();
+    let sizes: Vec<u64> = listed.iter().map(|f| f.bytes).collect();
     let read = |i: usize, buf: &mut Vec<u8>| read_into(&listed[i].path, buf);
     load(
         &files,
         Texts::Read {
             read: &read,
-            total_bytes,
+            sizes: &sizes,
         },
         problems,
     )
@@ -853,13 +813,12 @@ type ReadInto<'a> = &'a (dyn Fn(usize, &mut Vec<u8>) -> std::io::Result<()> + Sy
 #[derive(Clone, Copy)]
 enum Texts<'a> {
     /// In each [`SourceFile`]'s `text`, for the whole load.
-    Held { total_bytes: usize },
+    Held,
     /// Read with `read` when the file's turn comes (each `SourceFile`'s `text` is
-    /// empty). `total_bytes` is what the knowledge files (not the architectures)
-    /// measured when they were listed.
+    /// empty). `sizes[i]` is what file `i` measured when it was listed.
     Read {
         read: ReadInto<'a>,
-        total_bytes: usize,
+        sizes: &'a [u64],
     },
 }
 
@@ -962,9 +921,15 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
             .push(buf);
         done
     };
-    let total_bytes = match texts {
-        Texts::Held { total_bytes } | Texts::Read { total_bytes, .. } => total_bytes,
-    };
+    // The knowledge files' bytes, for sizing the lists (`make_room`); architectures are
+    // skipped as they are when parsing.
+    let total_bytes: usize = (0..files.len())
+        .filter(|&i| !crate::architecture::is_architecture_file(&files[i].name))
+        .map(|i| match texts {
+            Texts::Held => files[i].text.len(),
+            Texts::Read { sizes, .. } => sizes[i] as usize,
+        })
+        .sum();
     let mut done_bytes = 0;
     // Read problems come first, as when every file was read before the load.
     let mut unreadable = Vec::new();
@@ -1401,7 +1366,7 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
             continue;
         }
         let text = match texts {
-            Texts::Held { .. } => Some(f.text.clone()),
+            Texts::Held => Some(f.text.clone()),
             Texts::Read { read, .. } => {
                 let mut buf = Vec::new();
                 read(i, &mut buf)
@@ -3031,12 +2996,12 @@ mod tests {
             buf.extend_from_slice(held[i].text.as_bytes());
             Ok(())
         };
-        let total_bytes = held.iter().map(|f| f.text.len()).sum();
+        let sizes: Vec<u64> = held.iter().map(|f| f.text.len() as u64).collect();
         let result = super::load(
             &unread,
             Texts::Read {
                 read: &read,
-                total_bytes,
+                sizes: &sizes,
             },
             Vec::new(),
         );

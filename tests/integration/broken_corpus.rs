@@ -125,10 +125,7 @@ fn a_named_pipe_is_refused_not_waited_for() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = case_dir(tmp.path(), "pipe");
     fs::write(dir.join("n.yaml"), NODE).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(dir.join("p.yaml"))
-        .status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    crate::common::make_fifo(&dir.join("p.yaml"));
     check_fails_with(
         &dir,
         &["pipe/p.yaml: cannot read file: it is a named pipe or a socket, not a file".into()],

@@ -23,3 +23,14 @@ pub fn ask(query: &str, extra: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Makes a named pipe at `path`, with the system's `mkfifo`.
+#[cfg(unix)]
+pub fn make_fifo(path: &std::path::Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo {} failed",
+        path.display()
+    );
+}

@@ -972,8 +972,7 @@ fn unwritable_output_is_a_clear_error() {
 fn draw_refuses_a_named_pipe() {
     let dir = tempfile::tempdir().unwrap();
     let pipe = dir.path().join("arch.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
-    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    crate::common::make_fifo(&pipe);
     let out = awsgraph()
         .arg("draw")
         .arg(&pipe)
