@@ -16,6 +16,12 @@ same binary, differing only in a mimalloc option that turned out to have no effe
 had medians 0.74 s and 0.88 s. A difference between two binaries that is not larger
 than the difference between the first binary and its control is noise. Page faults
 and peak RSS hardly move with the host; they settle questions that wall time cannot.
+
+Why `--idle`. The machine hands memory its guest has not used for a few seconds back to
+its host (Firecracker's free page reporting), and touching it again then costs a fault
+in the host too. Runs back to back reuse memory the host still backs, so they measure
+a warm machine; `--idle 5` sleeps before every run, as a user's one-off command would
+find it. On 11-27 the two gave opposite verdicts on transparent huge pages.
 """
 
 import argparse
@@ -59,6 +65,13 @@ def main():
     )
     parser.add_argument("--runs", type=int, default=10, help="rounds (default 10)")
     parser.add_argument("--no-control", action="store_true", help="skip the A/A control")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="sleep this long before every run, so that each finds the host idle (default 0)",
+    )
     parser.add_argument("binaries", nargs="+", help="LABEL=PATH, or a path")
     split = sys.argv.index("--") if "--" in sys.argv else len(sys.argv)
     opts = parser.parse_args(sys.argv[1:split])
@@ -80,12 +93,14 @@ def main():
     results = {label: [] for label, _ in binaries}
     for _ in range(opts.runs):
         for label, path in binaries:
+            time.sleep(opts.idle)
             r = run_once(path, args)
             if r["code"] != binaries_code(results, label, r["code"]):
                 sys.exit(f"{label} exited with {r['code']}, unlike its earlier runs")
             results[label].append(r)
 
-    print(f"{opts.runs} rounds of: {' '.join(args)}")
+    idle = f", each run after {opts.idle:g} s idle" if opts.idle else ""
+    print(f"{opts.runs} rounds of: {' '.join(args)}{idle}")
     print(f"{'':10} {'wall s':>22} {'cpu s':>22} {'sys s':>7} {'faults':>8} {'peak MB':>9}")
     for label, runs in results.items():
         cells = []

@@ -7,10 +7,19 @@
 //! and the system allocator costs it nothing to start, while mimalloc in charge of every
 //! allocation made each start about 0.5 ms slower (docs/performance.md). Loading a large
 //! directory is the opposite: hundreds of thousands of small strings made on two threads.
-//! There glibc's per-thread heaps grow a page at a time (an `mprotect` call each) and
-//! every new page is a page fault, while mimalloc takes memory in large, transparently
-//! huge-paged spans: a million-edge `check` got about a fifth faster and a 10k-edge one
-//! made a fifth as many page faults.
+//! There glibc's per-thread heaps grow a page at a time (an `mprotect` call each), while
+//! mimalloc takes memory in large spans: a million-edge `check` got about a fifth faster.
+//!
+//! Why no transparent huge pages. mimalloc asks for them by default, and a huge page is
+//! zeroed whole, 2 MB, however little of it is used. On the 2-core virtual machine the
+//! targets are set on (Firecracker, with free page reporting) memory the guest has not
+//! touched for a few seconds is handed back to the host, and each page touched again
+//! then costs a fault in the host as well. So a load run after a pause, the way a user
+//! runs `check`, paid for every byte of every huge page: measured after 5 s idle, a
+//! million-edge `check` took 1.56 s with huge pages against 1.09 s without, 100k edges
+//! 215 against 105 ms, 10k edges 50 against 10 ms, with 312 against 270 MB peak RSS
+//! (docs/performance.md). Back-to-back runs hid this, because they reuse memory the host
+//! still backs.
 //!
 //! Memory given out before the switch is still the system allocator's, so freeing and
 //! growing ask mimalloc whether a pointer is its own (`mi_is_in_heap_region`, a lookup in
@@ -28,10 +37,18 @@ static MIMALLOC: AtomicBool = AtomicBool::new(false);
 /// mimalloc's `mi_option_purge_delay`: its position in `mi_option_t` of the mimalloc 3
 /// that `libmimalloc-sys` builds, which has no constant for it (a test checks the
 /// defaults around it). Freed memory is returned to the system after this many
-/// milliseconds, 1,000 by default. A load frees about as much as it keeps while it
-/// parses, so with the default the million-edge `check` peaked at 395–428 MB, against
-/// 315–331 MB when memory is returned at once.
+/// milliseconds, 1,000 by default.
 const PURGE_DELAY: mi::mi_option_t = 15;
+
+/// A load frees about as much as it keeps while it parses, so with the default delay the
+/// million-edge `check` peaked at 395–428 MB, against 315–331 MB when memory was returned
+/// at once. Without huge pages, returning it at once made it be faulted in again a page
+/// at a time (109,000 faults); 10 ms keeps what is taken again soon (99,000 faults,
+/// 270 MB peak, a tenth of a second less after a pause).
+const PURGE_DELAY_MS: std::ffi::c_long = 10;
+
+/// mimalloc's `mi_option_allow_thp`, also without a constant (position 43).
+const ALLOW_THP: mi::mi_option_t = 43;
 
 /// Every block mimalloc gives out is aligned to at least a word: its size classes are
 /// whole words. Smaller alignments take its plain calls; its aligned calls try a small
@@ -46,8 +63,19 @@ pub struct Allocator;
 /// allocator; otherwise it only sets mimalloc's options. Called before loading a
 /// knowledge directory.
 pub fn use_mimalloc() {
-    // SAFETY: setting an option is a plain store into mimalloc's option table.
-    unsafe { mi::mi_option_set(PURGE_DELAY, 0) };
+    // SAFETY: setting an option is a plain store into mimalloc's option table. mimalloc
+    // reads `allow_thp` when it maps memory, and it has mapped none for blocks yet.
+    unsafe {
+        mi::mi_option_set(PURGE_DELAY, PURGE_DELAY_MS);
+        mi::mi_option_set(ALLOW_THP, 0);
+    }
+    // mimalloc only leaves out its own request for huge pages; where the system gives
+    // them to every large mapping (`enabled` = `always`), only this turns them off.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: the call only sets a flag on this process's memory map.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     MIMALLOC.store(true, Ordering::Release);
 }
 
@@ -131,17 +159,26 @@ mod tests {
     #[test]
     fn each_block_goes_back_to_the_allocator_it_came_from() {
         // The options from `deprecated_eager_commit_delay` to `max_errors` have the
-        // defaults 1, 1000, 0, 0, 100, 32 in mimalloc 3; `purge_delay` is the 1000, or 0
-        // once something in this process has switched. A renumbering would show here.
+        // defaults 1, 1000, 0, 0, 100, 32 in mimalloc 3; `purge_delay` is the 1000, or
+        // `PURGE_DELAY_MS` once something in this process has switched. Those from
+        // `page_max_reclaim` to `arena_max_object_size` have the defaults -1, 32, 1, 0 and
+        // 2 GiB (in KiB); `allow_thp` is the 1, or 0. A renumbering would show here.
+        let defaults = |options: std::ops::RangeInclusive<mi::mi_option_t>| -> Vec<_> {
+            options.map(|o| unsafe { mi::mi_option_get(o) }).collect()
+        };
         if !std::env::vars_os().any(|(k, _)| k.to_string_lossy().starts_with("MIMALLOC_")) {
-            let around: Vec<_> = (PURGE_DELAY - 1..=PURGE_DELAY + 4)
-                .map(|o| unsafe { mi::mi_option_get(o) })
-                .collect();
+            let around = defaults(PURGE_DELAY - 1..=PURGE_DELAY + 4);
             let purge = around[1];
-            assert!(purge == 1000 || purge == 0, "{around:?}");
+            assert!(purge == 1000 || purge == PURGE_DELAY_MS, "{around:?}");
             assert_eq!(
                 [around[0], around[2], around[3], around[4], around[5]],
                 [1, 0, 0, 100, 32]
+            );
+            let around = defaults(ALLOW_THP - 2..=ALLOW_THP + 2);
+            assert!(around[2] == 1 || around[2] == 0, "{around:?}");
+            assert_eq!(
+                [around[0], around[1], around[3], around[4]],
+                [-1, 32, 0, 2 * 1024 * 1024]
             );
         }
         let a = Allocator;
@@ -157,6 +194,8 @@ mod tests {
             }
 
             use_mimalloc();
+            assert_eq!(mi::mi_option_get(ALLOW_THP), 0);
+            assert_eq!(mi::mi_option_get(PURGE_DELAY), PURGE_DELAY_MS);
             let after = a.alloc(layout);
             assert!(mi::mi_is_in_heap_region(after.cast()));
             let zeroed = a.alloc_zeroed(layout);
