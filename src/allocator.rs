@@ -16,10 +16,10 @@
 //! touched for a few seconds is handed back to the host, and each page touched again
 //! then costs a fault in the host as well. So a load run after a pause, the way a user
 //! runs `check`, paid for every byte of every huge page: measured after 5 s idle, a
-//! million-edge `check` took 1.56 s with huge pages against 1.09 s without, 100k edges
-//! 215 against 105 ms, 10k edges 50 against 10 ms, with 312 against 270 MB peak RSS
-//! (docs/performance.md). Back-to-back runs hid this, because they reuse memory the host
-//! still backs.
+//! million-edge `check` took 1.63 s with huge pages against 1.20 s without, 100k edges
+//! 263 against 125 ms, 10k edges 100 against 23 ms, with 307–314 against 267–279 MB
+//! peak RSS (medians, docs/performance.md). Back-to-back runs hid this, because they
+//! reuse memory the host still backs; there the two are the same within noise.
 //!
 //! Memory given out before the switch is still the system allocator's, so freeing and
 //! growing ask mimalloc whether a pointer is its own (`mi_is_in_heap_region`, a lookup in

@@ -116,8 +116,8 @@ pub struct KnowledgeGraph {
 
 /// A distance per node and a flag per edge, every entry unset between searches.
 /// Allocated afresh for each query, they were faulted in afresh too at a million edges
-/// (1.8 MB; mimalloc returns freed pages at once during a load, `allocator`), and
-/// `neighbors X depth 3` took 1.3–2.3 ms; kept, a search resets only what it set.
+/// (1.8 MB; mimalloc returns freed pages to the system within milliseconds, `allocator`),
+/// and `neighbors X depth 3` took 1.3–2.3 ms; kept, a search resets only what it set.
 #[derive(Default)]
 struct Scratch {
     dist: Vec<usize>,
