@@ -107,9 +107,10 @@ pub struct KnowledgeGraph {
     /// name no relation, and a start should not pay for it.
     phrases: OnceLock<HashMap<String, (usize, bool)>>,
     report: Report,
-    /// Built on the first `find` that compares a quantity, so a one-shot start that asks
-    /// something else does not pay for it.
-    quantities: OnceLock<QuantityIndex>,
+    /// Filled one property at a time, by the first `find` that compares it, so a start
+    /// that asks something else pays nothing and one that compares `max_size` reads
+    /// only `max_size`.
+    quantities: QuantityIndex,
     /// `neighborhood`'s search state, kept between queries.
     scratch: Mutex<Scratch>,
 }
@@ -130,16 +131,24 @@ impl std::fmt::Debug for Scratch {
     }
 }
 
-/// Property name and dimension → the nodes whose property is a quantity or range of that
-/// dimension, sorted by value, so `find where max_size >= 9000 MB` is a range lookup
-/// instead of a scan of every node's property list.
+/// Property name → dimension → the nodes whose property of that name is a quantity or
+/// range of that dimension, sorted by value, so `find where max_size >= 9000 MB` is a
+/// range lookup instead of a test of every node.
+///
+/// A name's entry is built the first time a `find` compares that property, from that
+/// property alone. Building every name's entry at once cost the first `find` of a
+/// million-edge graph 45–75 ms (reading every property of every node, each name a cache
+/// miss of its own), more than a scan of every node answers it in (13–14 ms); one name's
+/// entry costs about a scan (docs/performance.md).
 #[derive(Debug, Default)]
 struct QuantityIndex {
-    /// Keyed by the name alone, so that building looks each property up without copying
-    /// its name; a name has one or two dimensions.
-    by_name:
-        hashbrown::HashMap<String, Vec<(Dimension, SortedValues)>, foldhash::fast::RandomState>,
+    /// An empty entry records a name that no node has as a quantity.
+    by_name: Mutex<hashbrown::HashMap<String, Arc<PropertyValues>, foldhash::fast::RandomState>>,
 }
+
+/// One property's values: one list per dimension it is written in (a name has one or
+/// two).
+type PropertyValues = Vec<(Dimension, SortedValues)>;
 
 /// The same entries twice: by the top of their value (a quantity's base value, a range's
 /// high end), which decides `>`/`>=`, and by the bottom, which decides `<`/`<=`.
@@ -156,96 +165,94 @@ pub enum Bound {
     Below { inclusive: bool },
 }
 
-/// From this many nodes on, the index is built on rayon's threads. Reading every node's
-/// properties is mostly cache misses (each property's name is an allocation of its own),
-/// so two threads nearly halve a million-edge graph's first `find`; a small graph must
-/// not start the thread pool for it.
+/// From this many nodes on, a property's entry is built on rayon's threads. Reading
+/// every node's properties is mostly cache misses, so two threads nearly halve it in a
+/// million-edge graph; a small graph must not start the thread pool for it.
 const PARALLEL_INDEX_FROM: usize = 20_000;
 
 impl QuantityIndex {
-    fn build(g: &KnowledgeGraph) -> Self {
+    /// The entry of property `name`, built now if no `find` has asked for it yet.
+    fn values(&self, g: &KnowledgeGraph, name: &str) -> Arc<PropertyValues> {
+        let lock = || self.by_name.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(values) = lock().get(name) {
+            return Arc::clone(values);
+        }
+        // Built without the lock held: it runs on rayon's threads, and a query on another
+        // property need not wait for it. Two `find`s of one new name at once build it
+        // twice and keep the first.
         let parallel = g.node_count() >= PARALLEL_INDEX_FROM;
-        Self::build_in(g, parallel.then_some(4096))
+        let built = Arc::new(Self::build(g, name, parallel.then_some(4096)));
+        Arc::clone(lock().entry_ref(name).or_insert(built))
     }
 
-    /// The index, built in chunks of this many nodes on rayon's threads, or on this thread.
-    fn build_in(g: &KnowledgeGraph, chunks: Option<usize>) -> Self {
+    /// The entry of property `name`, built in chunks of this many nodes on rayon's
+    /// threads, or on this thread.
+    fn build(g: &KnowledgeGraph, name: &str, chunks: Option<usize>) -> PropertyValues {
         use rayon::prelude::*;
         let keys: Vec<NodeKey> = g.graph.node_indices().map(NodeKey::of).collect();
         let part = |keys: &[NodeKey]| {
-            let mut index = QuantityIndex::default();
+            let mut values = PropertyValues::new();
             for &key in keys {
-                index.add(key, g.node(key));
+                Self::add(&mut values, key, g.node(key), name);
             }
-            index
+            values
         };
-        let mut index = match chunks {
+        let mut values = match chunks {
             None => part(&keys),
             Some(size) => keys
                 .par_chunks(size.max(1))
                 .map(part)
-                .reduce(QuantityIndex::default, QuantityIndex::merge),
+                .reduce(PropertyValues::new, Self::merge),
         };
         // The order among equal values does not matter: candidates are sorted by node
-        // afterwards. A radix sort of a million-edge graph's 100,000 values per list takes
-        // a fraction of a comparison sort's time, and the first `find` pays for it.
-        let mut lists: Vec<&mut Vec<(f64, NodeKey)>> = index
-            .by_name
-            .values_mut()
-            .flatten()
-            .flat_map(|(_, e)| [&mut e.by_high, &mut e.by_low])
-            .collect();
-        let sort = |list: &mut &mut Vec<(f64, NodeKey)>| radsort::sort_by_key(list, |v| v.0);
-        match chunks {
-            None => lists.iter_mut().for_each(sort),
-            Some(_) => lists.par_iter_mut().for_each(sort),
-        }
-        index
-    }
-
-    fn add(&mut self, key: NodeKey, n: &Node) {
-        for (i, p) in n.properties.iter().enumerate() {
-            // Only quantities and ranges are indexed; the type is known without reading
-            // the name, which is a cache miss of its own.
-            let (dim, low, high) = match &p.value {
-                Value::Quantity(q) => (q.unit.dimension, q.base(), q.base()),
-                Value::Range(r) => (r.unit.dimension, r.base_low(), r.base_high()),
-                _ => continue,
-            };
-            // NaN compares as neither above nor below anything, and would break the
-            // sorted order the lookup relies on.
-            if low.is_nan() || high.is_nan() {
-                continue;
-            }
-            // `Node::property` answers with the first property of a name; a later
-            // duplicate must not be found here either.
-            if n.properties[..i].iter().any(|q| q.name == p.name) {
-                continue;
-            }
-            self.values_mut(&p.name, dim).push(key, low, high);
-        }
-    }
-
-    fn values_mut(&mut self, name: &str, dim: Dimension) -> &mut SortedValues {
-        // The name is copied only when it is new.
-        let dims = self.by_name.entry_ref(name).or_default();
-        let at = dims.iter().position(|(d, _)| *d == dim).unwrap_or_else(|| {
-            dims.push((dim, SortedValues::default()));
-            dims.len() - 1
-        });
-        &mut dims[at].1
-    }
-
-    /// Joins two indexes of disjoint sets of nodes.
-    fn merge(mut self, other: QuantityIndex) -> QuantityIndex {
-        for (name, dims) in other.by_name {
-            for (dim, mut values) in dims {
-                let e = self.values_mut(&name, dim);
-                e.by_high.append(&mut values.by_high);
-                e.by_low.append(&mut values.by_low);
+        // afterwards. A radix sort of a million-edge graph's 100,000 values takes a
+        // fraction of a comparison sort's time.
+        for (_, e) in &mut values {
+            for list in [&mut e.by_high, &mut e.by_low] {
+                radsort::sort_by_key(list, |v| v.0);
             }
         }
-        self
+        values
+    }
+
+    fn add(values: &mut PropertyValues, key: NodeKey, n: &Node, name: &str) {
+        // `Node::property` answers with the first property of a name, so a later
+        // duplicate is not found here either.
+        let Some(p) = n.property(name) else {
+            return;
+        };
+        let (dim, low, high) = match &p.value {
+            Value::Quantity(q) => (q.unit.dimension, q.base(), q.base()),
+            Value::Range(r) => (r.unit.dimension, r.base_low(), r.base_high()),
+            _ => return,
+        };
+        // NaN compares as neither above nor below anything, and would break the sorted
+        // order the lookup relies on.
+        if low.is_nan() || high.is_nan() {
+            return;
+        }
+        Self::of_dimension(values, dim).push(key, low, high);
+    }
+
+    fn of_dimension(values: &mut PropertyValues, dim: Dimension) -> &mut SortedValues {
+        let at = values
+            .iter()
+            .position(|(d, _)| *d == dim)
+            .unwrap_or_else(|| {
+                values.push((dim, SortedValues::default()));
+                values.len() - 1
+            });
+        &mut values[at].1
+    }
+
+    /// Joins the entries of two disjoint sets of nodes.
+    fn merge(mut a: PropertyValues, b: PropertyValues) -> PropertyValues {
+        for (dim, mut values) in b {
+            let e = Self::of_dimension(&mut a, dim);
+            e.by_high.append(&mut values.by_high);
+            e.by_low.append(&mut values.by_low);
+        }
+        a
     }
 }
 
@@ -409,7 +416,7 @@ impl KnowledgeGraph {
             compact,
             phrases: OnceLock::new(),
             report,
-            quantities: OnceLock::new(),
+            quantities: QuantityIndex::default(),
             scratch: Mutex::default(),
         }
     }
@@ -595,12 +602,8 @@ impl KnowledgeGraph {
         value: f64,
         bound: Bound,
     ) -> Vec<NodeKey> {
-        let index = self.quantities.get_or_init(|| QuantityIndex::build(self));
-        let Some((_, e)) = index
-            .by_name
-            .get(name)
-            .and_then(|dims| dims.iter().find(|(d, _)| *d == dim))
-        else {
+        let values = self.quantities.values(self, name);
+        let Some((_, e)) = values.iter().find(|(d, _)| *d == dim) else {
             return Vec::new();
         };
         let mut keys: Vec<NodeKey> = match bound {
@@ -918,44 +921,66 @@ mod tests {
         }
     }
 
-    /// The quantity index built in chunks on rayon's threads (as for a large graph) holds
-    /// the same entries as one built on this thread: the chunks' indexes are merged, so
-    /// every name, dimension and value must survive the merge, sorted.
+    /// A property's entry built in chunks on rayon's threads (as for a large graph) holds
+    /// the same values as one built on this thread, and as a scan of every node finds:
+    /// the chunks' entries are merged, so every dimension and value must survive the
+    /// merge, sorted.
     #[test]
-    fn quantity_index_in_chunks_equals_one_built_whole() {
+    fn quantity_entries_in_chunks_equal_one_built_whole_and_a_scan() {
         let g = KnowledgeGraph::builtin().unwrap();
-        let entries = |index: &QuantityIndex| {
-            type Values = Vec<(f64, NodeKey)>;
-            let mut out: Vec<(String, Dimension, Values, Values)> = Vec::new();
-            for (name, dims) in &index.by_name {
-                for (dim, e) in dims {
-                    for list in [&e.by_high, &e.by_low] {
-                        assert!(list.is_sorted_by(|a, b| a.0 <= b.0), "{name} unsorted");
-                    }
-                    // Equal values may come in any order.
-                    let sorted = |list: &[(f64, NodeKey)]| {
-                        let mut l = list.to_vec();
-                        l.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                        l
-                    };
-                    out.push((name.clone(), *dim, sorted(&e.by_high), sorted(&e.by_low)));
+        type Values = Vec<(f64, NodeKey)>;
+        let entries = |values: &PropertyValues| {
+            let mut out: Vec<(Dimension, Values, Values)> = Vec::new();
+            for (dim, e) in values {
+                for list in [&e.by_high, &e.by_low] {
+                    assert!(list.is_sorted_by(|a, b| a.0 <= b.0), "{dim:?} unsorted");
                 }
+                // Equal values may come in any order.
+                let sorted = |list: &[(f64, NodeKey)]| {
+                    let mut l = list.to_vec();
+                    l.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                    l
+                };
+                out.push((*dim, sorted(&e.by_high), sorted(&e.by_low)));
             }
-            out.sort_by(|a, b| (&a.0, a.1 as u8).cmp(&(&b.0, b.1 as u8)));
+            out.sort_by_key(|e| e.0 as u8);
             out
         };
-        let whole = entries(&QuantityIndex::build_in(&g, None));
-        assert!(
-            whole.iter().map(|e| e.2.len()).sum::<usize>() > 100,
-            "{whole:?}"
-        );
-        for size in [1, 7, 64, 100_000] {
-            assert_eq!(
-                entries(&QuantityIndex::build_in(&g, Some(size))),
-                whole,
-                "{size}"
-            );
+        let mut names: Vec<&str> = g
+            .nodes()
+            .flat_map(|(_, n)| n.properties.iter().map(|p| p.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let mut indexed = 0;
+        for name in names {
+            let whole = entries(&QuantityIndex::build(&g, name, None));
+            // What a scan finds: each node's first property of that name, if a quantity.
+            let mut scan: Vec<(Dimension, NodeKey)> = g
+                .nodes()
+                .filter_map(|(k, n)| {
+                    n.property(name)
+                        .and_then(|p| Some((p.value.dimension()?, k)))
+                })
+                .collect();
+            scan.sort_by_key(|e| (e.0 as u8, e.1));
+            let mut found: Vec<(Dimension, NodeKey)> = whole
+                .iter()
+                .flat_map(|(d, high, _)| high.iter().map(move |(_, k)| (*d, *k)))
+                .collect();
+            found.sort_by_key(|e| (e.0 as u8, e.1));
+            assert_eq!(found, scan, "{name}");
+            indexed += found.len();
+            for size in [1, 7, 64, 100_000] {
+                let chunked = entries(&QuantityIndex::build(&g, name, Some(size)));
+                assert_eq!(chunked, whole, "{name} in chunks of {size}");
+            }
         }
+        assert!(indexed > 100, "{indexed}");
+        // An entry is built once per name and kept, also for a name no node has.
+        let a = g.quantities.values(&g, "max_item_size");
+        assert!(Arc::ptr_eq(&a, &g.quantities.values(&g, "max_item_size")));
+        assert!(g.quantities.values(&g, "no_such_property").is_empty());
     }
 
     /// The search `shortest_path` replaced: a whole breadth-first search from `from`,
