@@ -2109,7 +2109,7 @@ fn catalog_property(name: &str, value: Value, note: Option<String>) -> Property 
         name: name.to_string(),
         value,
         source: Some(Source::Catalog),
-        note,
+        note: note.map(String::into_boxed_str),
     }
 }
 
@@ -2713,7 +2713,7 @@ fn typed_property(
         name: name.into(),
         value,
         source,
-        note: note.map(String::from),
+        note: note.map(|n| Box::from(n.as_str())),
     })
 }
 

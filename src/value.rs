@@ -5,7 +5,6 @@
 //! (literals in `find where max_item_size >= 1 MB`), so that a value means the same thing
 //! wherever it is written and `400 KB` compares correctly against `1 MB`.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -42,17 +41,109 @@ impl Dimension {
     }
 }
 
-/// A unit as written, with the factor that converts it to the dimension's base unit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Unit {
+/// What a unit is: its spelling, what it measures, and the factor that converts it to the
+/// dimension's base unit. Reached through [`Unit`], which derefs to it.
+#[derive(Debug, PartialEq)]
+pub struct UnitDef {
     /// The canonical spelling shown to users (`KB`, `ms`, `days`, `records/s`, or empty).
-    /// Borrowed from the unit tables for every unit they list: a large directory has
-    /// hundreds of thousands of quantities, and a string for each was as many allocations.
-    pub symbol: Cow<'static, str>,
+    pub symbol: &'static str,
     pub dimension: Dimension,
     /// Multiply an amount in this unit by `factor` to get base units.
     pub factor: f64,
 }
+
+/// A unit as written: its definition, shared by every quantity in it. A large directory
+/// has hundreds of thousands of quantities in a few dozen units; with the symbol and
+/// factor in each, a `Value` was 64 bytes and a `Property` 136, a fifth of a million-edge
+/// load's memory (docs/performance.md). The units of the tables below are statics; a
+/// unit they do not list (`5 layers`, `1000 records/s`) is made once per process, the
+/// first time it is read, and kept.
+#[derive(Clone, Copy)]
+pub struct Unit(&'static UnitDef);
+
+impl std::ops::Deref for Unit {
+    type Target = UnitDef;
+    fn deref(&self) -> &UnitDef {
+        self.0
+    }
+}
+
+impl PartialEq for Unit {
+    fn eq(&self, other: &Unit) -> bool {
+        self.0 == other.0
+    }
+}
+
+/// As the struct of three fields it was, so that logs and test failures read the same.
+impl fmt::Debug for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unit")
+            .field("symbol", &self.symbol)
+            .field("dimension", &self.dimension)
+            .field("factor", &self.factor)
+            .finish()
+    }
+}
+
+/// Written as the struct of three fields it was (JSON output, the built-in snapshot).
+impl Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Unit", 3)?;
+        st.serialize_field("symbol", self.symbol)?;
+        st.serialize_field("dimension", &self.dimension)?;
+        st.serialize_field("factor", &self.factor)?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Unit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Unit, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename = "Unit")]
+        struct Fields {
+            symbol: String,
+            dimension: Dimension,
+            factor: f64,
+        }
+        let f = Fields::deserialize(d)?;
+        Ok(Unit::of(&f.symbol, f.dimension, f.factor))
+    }
+}
+
+impl Unit {
+    /// The unit with these fields: a static one when a table lists it, otherwise one
+    /// made the first time and kept for the rest of the process.
+    pub fn of(symbol: &str, dimension: Dimension, factor: f64) -> Unit {
+        let wanted = |d: &UnitDef| {
+            d.symbol == symbol && d.dimension == dimension && d.factor.to_bits() == factor.to_bits()
+        };
+        if let Some(d) = STATIC_UNITS.iter().copied().find(|d| wanted(d)) {
+            return Unit(d);
+        }
+        let mut made = MADE_UNITS.lock().unwrap_or_else(|e| e.into_inner());
+        let defs = made.entry_ref(symbol).or_default();
+        if let Some(d) = defs.iter().copied().find(|d| wanted(d)) {
+            return Unit(d);
+        }
+        // Leaked on purpose: one per distinct unit the process reads, shared by every
+        // quantity in it, so a unit is never freed while a value could point at it.
+        let def: &'static UnitDef = Box::leak(Box::new(UnitDef {
+            symbol: Box::leak(symbol.into()),
+            dimension,
+            factor,
+        }));
+        defs.push(def);
+        Unit(def)
+    }
+}
+
+/// The units made by [`Unit::of`] (those no table lists), by symbol.
+static MADE_UNITS: std::sync::LazyLock<
+    std::sync::Mutex<
+        hashbrown::HashMap<String, Vec<&'static UnitDef>, foldhash::fast::RandomState>,
+    >,
+> = std::sync::LazyLock::new(Default::default);
 
 /// A number with a unit, possibly approximate (`~200 ms`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,51 +253,124 @@ impl QuantityError {
     }
 }
 
-const BYTE_UNITS: &[(&str, &str, f64)] = &[
-    ("B", "B", 1.0),
-    ("byte", "B", 1.0),
-    ("bytes", "B", 1.0),
-    ("KB", "KB", 1024.0),
-    ("KiB", "KB", 1024.0),
-    ("MB", "MB", 1048576.0),
-    ("MiB", "MB", 1048576.0),
-    ("GB", "GB", 1073741824.0),
-    ("GiB", "GB", 1073741824.0),
-    ("TB", "TB", 1099511627776.0),
-    ("TiB", "TB", 1099511627776.0),
-    ("PB", "PB", 1125899906842624.0),
-    ("PiB", "PB", 1125899906842624.0),
+const fn unit_def(symbol: &'static str, dimension: Dimension, factor: f64) -> UnitDef {
+    UnitDef {
+        symbol,
+        dimension,
+        factor,
+    }
+}
+
+static COUNT: UnitDef = unit_def("", Dimension::Count, 1.0);
+static PERCENT: UnitDef = unit_def("%", Dimension::Percent, 1.0);
+
+static B: UnitDef = unit_def("B", Dimension::Bytes, 1.0);
+static KB: UnitDef = unit_def("KB", Dimension::Bytes, 1024.0);
+static MB: UnitDef = unit_def("MB", Dimension::Bytes, 1048576.0);
+static GB: UnitDef = unit_def("GB", Dimension::Bytes, 1073741824.0);
+static TB: UnitDef = unit_def("TB", Dimension::Bytes, 1099511627776.0);
+static PB: UnitDef = unit_def("PB", Dimension::Bytes, 1125899906842624.0);
+
+/// Each byte unit per second, in the order of the byte units above.
+static BYTE_RATES: [UnitDef; 6] = [
+    unit_def("B/s", Dimension::ByteRate, 1.0),
+    unit_def("KB/s", Dimension::ByteRate, 1024.0),
+    unit_def("MB/s", Dimension::ByteRate, 1048576.0),
+    unit_def("GB/s", Dimension::ByteRate, 1073741824.0),
+    unit_def("TB/s", Dimension::ByteRate, 1099511627776.0),
+    unit_def("PB/s", Dimension::ByteRate, 1125899906842624.0),
 ];
 
-const DURATION_UNITS: &[(&str, &str, f64)] = &[
-    ("ms", "ms", 0.001),
-    ("s", "s", 1.0),
-    ("sec", "s", 1.0),
-    ("second", "s", 1.0),
-    ("seconds", "s", 1.0),
-    ("min", "min", 60.0),
-    ("minute", "min", 60.0),
-    ("minutes", "min", 60.0),
-    ("h", "h", 3600.0),
-    ("hr", "h", 3600.0),
-    ("hour", "h", 3600.0),
-    ("hours", "h", 3600.0),
-    ("day", "days", 86400.0),
-    ("days", "days", 86400.0),
-    ("week", "weeks", 604800.0),
-    ("weeks", "weeks", 604800.0),
-    ("year", "years", 31536000.0),
-    ("years", "years", 31536000.0),
-    ("yr", "years", 31536000.0),
-    ("yrs", "years", 31536000.0),
+static MS: UnitDef = unit_def("ms", Dimension::Duration, 0.001);
+static S: UnitDef = unit_def("s", Dimension::Duration, 1.0);
+static MIN: UnitDef = unit_def("min", Dimension::Duration, 60.0);
+static H: UnitDef = unit_def("h", Dimension::Duration, 3600.0);
+static DAYS: UnitDef = unit_def("days", Dimension::Duration, 86400.0);
+static WEEKS: UnitDef = unit_def("weeks", Dimension::Duration, 604800.0);
+static YEARS: UnitDef = unit_def("years", Dimension::Duration, 31536000.0);
+
+// Network bandwidth is quoted in bits; it converts to bytes so it compares with MB/s.
+static BPS: UnitDef = unit_def("bps", Dimension::ByteRate, 0.125);
+static KBPS: UnitDef = unit_def("Kbps", Dimension::ByteRate, 125.0);
+static MBPS: UnitDef = unit_def("Mbps", Dimension::ByteRate, 125_000.0);
+static GBPS: UnitDef = unit_def("Gbps", Dimension::ByteRate, 125_000_000.0);
+static TBPS: UnitDef = unit_def("Tbps", Dimension::ByteRate, 125_000_000_000.0);
+
+/// Every static unit, for [`Unit::of`].
+static STATIC_UNITS: [&UnitDef; 26] = [
+    &COUNT,
+    &PERCENT,
+    &B,
+    &KB,
+    &MB,
+    &GB,
+    &TB,
+    &PB,
+    &BYTE_RATES[0],
+    &BYTE_RATES[1],
+    &BYTE_RATES[2],
+    &BYTE_RATES[3],
+    &BYTE_RATES[4],
+    &BYTE_RATES[5],
+    &MS,
+    &S,
+    &MIN,
+    &H,
+    &DAYS,
+    &WEEKS,
+    &YEARS,
+    &BPS,
+    &KBPS,
+    &MBPS,
+    &GBPS,
+    &TBPS,
 ];
 
-const BIT_RATE_UNITS: &[(&str, &str, f64)] = &[
-    ("bps", "bps", 0.125),
-    ("Kbps", "Kbps", 125.0),
-    ("Mbps", "Mbps", 125_000.0),
-    ("Gbps", "Gbps", 125_000_000.0),
-    ("Tbps", "Tbps", 125_000_000_000.0),
+static BYTE_UNITS: &[(&str, &UnitDef)] = &[
+    ("B", &B),
+    ("byte", &B),
+    ("bytes", &B),
+    ("KB", &KB),
+    ("KiB", &KB),
+    ("MB", &MB),
+    ("MiB", &MB),
+    ("GB", &GB),
+    ("GiB", &GB),
+    ("TB", &TB),
+    ("TiB", &TB),
+    ("PB", &PB),
+    ("PiB", &PB),
+];
+
+static DURATION_UNITS: &[(&str, &UnitDef)] = &[
+    ("ms", &MS),
+    ("s", &S),
+    ("sec", &S),
+    ("second", &S),
+    ("seconds", &S),
+    ("min", &MIN),
+    ("minute", &MIN),
+    ("minutes", &MIN),
+    ("h", &H),
+    ("hr", &H),
+    ("hour", &H),
+    ("hours", &H),
+    ("day", &DAYS),
+    ("days", &DAYS),
+    ("week", &WEEKS),
+    ("weeks", &WEEKS),
+    ("year", &YEARS),
+    ("years", &YEARS),
+    ("yr", &YEARS),
+    ("yrs", &YEARS),
+];
+
+static BIT_RATE_UNITS: &[(&str, &UnitDef)] = &[
+    ("bps", &BPS),
+    ("Kbps", &KBPS),
+    ("Mbps", &MBPS),
+    ("Gbps", &GBPS),
+    ("Tbps", &TBPS),
 ];
 
 /// Every unit spelling, for suggestions and completion.
@@ -215,46 +379,44 @@ pub fn unit_spellings() -> impl Iterator<Item = &'static str> {
         .iter()
         .chain(DURATION_UNITS)
         .chain(BIT_RATE_UNITS)
-        .map(|(s, _, _)| *s)
+        .map(|(s, _)| *s)
         .chain(["%"])
 }
 
-fn lookup(table: &[(&str, &'static str, f64)], word: &str) -> Option<(&'static str, f64)> {
+fn lookup(table: &[(&str, &'static UnitDef)], word: &str) -> Option<&'static UnitDef> {
     table
         .iter()
-        .find(|(s, _, _)| *s == word)
-        .or_else(|| table.iter().find(|(s, _, _)| s.eq_ignore_ascii_case(word)))
-        .map(|(_, canon, f)| (*canon, *f))
+        .find(|(s, _)| *s == word)
+        .or_else(|| table.iter().find(|(s, _)| s.eq_ignore_ascii_case(word)))
+        .map(|(_, def)| *def)
 }
 
 fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
-    let unit = |symbol: Cow<'static, str>, dimension, factor| Unit {
-        symbol,
-        dimension,
-        factor,
-    };
     if word.is_empty() {
-        return Ok(unit("".into(), Dimension::Count, 1.0));
+        return Ok(Unit(&COUNT));
     }
     if word == "%" {
-        return Ok(unit("%".into(), Dimension::Percent, 1.0));
+        return Ok(Unit(&PERCENT));
     }
-    if let Some((canon, f)) = lookup(BYTE_UNITS, word) {
-        return Ok(unit(canon.into(), Dimension::Bytes, f));
+    if let Some(def) = lookup(BYTE_UNITS, word) {
+        return Ok(Unit(def));
     }
-    if let Some((canon, f)) = lookup(DURATION_UNITS, word) {
-        return Ok(unit(canon.into(), Dimension::Duration, f));
+    if let Some(def) = lookup(DURATION_UNITS, word) {
+        return Ok(Unit(def));
     }
-    // Network bandwidth is quoted in bits; it converts to bytes so it compares with MB/s.
-    if let Some((canon, f)) = lookup(BIT_RATE_UNITS, word) {
-        return Ok(unit(canon.into(), Dimension::ByteRate, f));
+    if let Some(def) = lookup(BIT_RATE_UNITS, word) {
+        return Ok(Unit(def));
     }
     if let Some(per) = word.strip_suffix("/s") {
-        if let Some((canon, f)) = lookup(BYTE_UNITS, per) {
-            return Ok(unit(format!("{canon}/s").into(), Dimension::ByteRate, f));
+        if let Some(def) = lookup(BYTE_UNITS, per) {
+            let at = [&B, &KB, &MB, &GB, &TB, &PB]
+                .iter()
+                .position(|b| std::ptr::eq(*b, def))
+                .expect("every byte unit has a rate");
+            return Ok(Unit(&BYTE_RATES[at]));
         }
         if per.chars().all(|c| c.is_ascii_alphabetic()) {
-            return Ok(unit(word.to_string().into(), Dimension::CountRate, 1.0));
+            return Ok(Unit::of(word, Dimension::CountRate, 1.0));
         }
     }
     // A word far from every unit is a noun that names what is counted (`5 layers`);
@@ -279,7 +441,7 @@ fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
             suggestion: near.filter(|(d, _)| *d <= 2).map(|(_, u)| u),
         });
     }
-    Ok(unit(word.to_string().into(), Dimension::Count, 1.0))
+    Ok(Unit::of(word, Dimension::Count, 1.0))
 }
 
 fn parse_number(s: &str, text: &str) -> Result<f64, QuantityError> {
@@ -391,7 +553,7 @@ pub fn format_amount(n: f64) -> String {
 
 /// The unit as shown after `amount`: `1 year` but `2 years`, `50%` without a space.
 fn unit_suffix(unit: &Unit, amount: f64) -> String {
-    match &*unit.symbol {
+    match unit.symbol {
         "" => String::new(),
         "%" => "%".to_string(),
         s @ ("days" | "weeks" | "years") if amount == 1.0 => format!(" {}", &s[..s.len() - 1]),
@@ -531,6 +693,44 @@ mod tests {
         assert_eq!(parse_quantity("near real time"), Ok(None));
         assert_eq!(parse_quantity("2 DPUs minimum for Spark"), Ok(None));
         assert_eq!(parse_quantity("$5 per TB scanned"), Ok(None));
+    }
+
+    /// A unit is one word wherever it is kept, so a million-edge load's half a million
+    /// quantities do not each carry a symbol and a factor; `Property` relies on this to
+    /// stay at 96 bytes.
+    #[test]
+    fn values_and_properties_stay_small() {
+        assert_eq!(std::mem::size_of::<Unit>(), 8);
+        assert!(std::mem::size_of::<Value>() <= 32);
+        assert!(std::mem::size_of::<crate::model::Property>() <= 96);
+    }
+
+    /// Table units are the tables' statics; another unit is made once and then shared,
+    /// whether it comes from text or from the snapshot's and JSON's three fields.
+    #[test]
+    fn units_are_shared_and_keep_their_fields() {
+        let same = |a: Unit, b: Unit| std::ptr::eq(a.0, b.0);
+        assert!(same(q("1 KiB").unit, q("3 KB").unit));
+        assert!(same(
+            q("2 MB/s").unit,
+            Unit::of("MB/s", Dimension::ByteRate, 1048576.0)
+        ));
+        let layers = q("5 layers").unit;
+        assert!(same(layers, q("7 layers").unit));
+        assert!(same(layers, Unit::of("layers", Dimension::Count, 1.0)));
+        assert!(!same(layers, q("7 layers/s").unit));
+        assert_eq!(q("7 layers/s").unit.dimension, Dimension::CountRate);
+        for unit in [q("3 KB").unit, layers, q("1 Gbps").unit, q("12%").unit] {
+            let json = serde_json::to_value(unit).unwrap();
+            assert_eq!(json["symbol"], unit.symbol);
+            assert_eq!(json["factor"], unit.factor);
+            let back: Unit = serde_json::from_value(json).unwrap();
+            assert!(same(back, unit), "{unit:?}");
+        }
+        assert_eq!(
+            format!("{:?}", q("3 KB").unit),
+            "Unit { symbol: \"KB\", dimension: Bytes, factor: 1024.0 }"
+        );
     }
 
     #[test]

@@ -231,14 +231,14 @@ pub(crate) fn property_view(p: &Property) -> PropertyView<'_> {
         Value::List(l) => (json!(l), None, None, None, false),
         Value::Quantity(q) => (
             json!(q.amount),
-            Some(Cow::Borrowed(&*q.unit.symbol)).filter(|s| !s.is_empty()),
+            Some(Cow::Borrowed(q.unit.symbol)).filter(|s| !s.is_empty()),
             Some(Cow::Borrowed(q.unit.dimension.as_str())),
             Some(json!(q.base())),
             q.approx,
         ),
         Value::Range(r) => (
             json!([r.low, r.high]),
-            Some(Cow::Borrowed(&*r.unit.symbol)).filter(|s| !s.is_empty()),
+            Some(Cow::Borrowed(r.unit.symbol)).filter(|s| !s.is_empty()),
             Some(Cow::Borrowed(r.unit.dimension.as_str())),
             Some(json!([r.base_low(), r.base_high()])),
             r.approx,
