@@ -442,9 +442,27 @@ impl<'a> Reader<'a> {
     fn nested(&mut self, parent: usize, of_key: bool) -> R<Value<'a>> {
         self.end_line()?;
         match self.next_content_line()? {
-            Some(n) if n > parent || (of_key && n == parent && self.is_seq_item(self.i + n)) => {
+            Some(n) if n > parent => {
                 self.i += n;
                 Ok(self.block_start(n))
+            }
+            Some(n) if of_key && n == parent && self.is_seq_item(self.i + n) => {
+                self.i += n;
+                // serde-saphyr places a sequence at its key's own indentation where its
+                // first item starts, after the dash, not at the dash as it does others.
+                let item = self.i
+                    + 1
+                    + self.b[self.i + 1..]
+                        .iter()
+                        .take_while(|&&c| c == b' ')
+                        .count();
+                match self.b.get(item) {
+                    None | Some(b'\n' | b'\r' | b'\t' | b'#') => Err(GiveUp),
+                    Some(_) => Ok(Value::BlockSeq {
+                        at: self.pos(item),
+                        indent: n,
+                    }),
+                }
             }
             // A null value: serde-saphyr's reading of it depends on the field.
             _ => Err(GiveUp),
@@ -1311,6 +1329,11 @@ mod tests {
             "  - id: A\n    properties:\n      max_size: 400 KB\n      serverless: true\n      count: 5\n      ratio: 1.5\n      latency: ~200 ms\n      list: [S3, Redshift]\n      d: {value: 20, note: \"per x, y\", source: notes}\n",
             "  - id: A # comment\n\n    facts:\n      - plain fact\n      - text: \"a: b\"\n        source: notes\n    relations:\n      part-of: B\n      uses: [B, {target: C, note: why}]\n",
             "  - id: A\n    sources:\n    - notes\n    - https://docs.aws.amazon.com/x.html#frag\n",
+            // A sequence at its key's own indentation, where a position is kept for it:
+            // serde-saphyr places such a sequence at its first item, not at the dash.
+            "  - id: A\n    properties:\n      list:\n      - S3\n      - Redshift\n",
+            "  - id: A\n    properties:\n      list:\n      -   \"S3\"\n",
+            "  - id: A\n    relations:\n      uses:\n      - {target: C, note: why}\n      - B\n",
         ] {
             let text = format!("{BASE}{body}");
             assert!(agrees(&text), "refused:\n{text}");
