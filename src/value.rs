@@ -118,7 +118,7 @@ impl Unit {
         let wanted = |d: &UnitDef| {
             d.symbol == symbol && d.dimension == dimension && d.factor.to_bits() == factor.to_bits()
         };
-        if let Some(d) = STATIC_UNITS.iter().copied().find(|d| wanted(d)) {
+        if let Some(d) = static_units().find(|d| wanted(d)) {
             return Unit(d);
         }
         let mut made = MADE_UNITS.lock().unwrap_or_else(|e| e.into_inner());
@@ -271,7 +271,7 @@ static GB: UnitDef = unit_def("GB", Dimension::Bytes, 1073741824.0);
 static TB: UnitDef = unit_def("TB", Dimension::Bytes, 1099511627776.0);
 static PB: UnitDef = unit_def("PB", Dimension::Bytes, 1125899906842624.0);
 
-/// Each byte unit per second, in the order of the byte units above.
+/// Each byte unit per second.
 static BYTE_RATES: [UnitDef; 6] = [
     unit_def("B/s", Dimension::ByteRate, 1.0),
     unit_def("KB/s", Dimension::ByteRate, 1024.0),
@@ -295,36 +295,6 @@ static KBPS: UnitDef = unit_def("Kbps", Dimension::ByteRate, 125.0);
 static MBPS: UnitDef = unit_def("Mbps", Dimension::ByteRate, 125_000.0);
 static GBPS: UnitDef = unit_def("Gbps", Dimension::ByteRate, 125_000_000.0);
 static TBPS: UnitDef = unit_def("Tbps", Dimension::ByteRate, 125_000_000_000.0);
-
-/// Every static unit, for [`Unit::of`].
-static STATIC_UNITS: [&UnitDef; 26] = [
-    &COUNT,
-    &PERCENT,
-    &B,
-    &KB,
-    &MB,
-    &GB,
-    &TB,
-    &PB,
-    &BYTE_RATES[0],
-    &BYTE_RATES[1],
-    &BYTE_RATES[2],
-    &BYTE_RATES[3],
-    &BYTE_RATES[4],
-    &BYTE_RATES[5],
-    &MS,
-    &S,
-    &MIN,
-    &H,
-    &DAYS,
-    &WEEKS,
-    &YEARS,
-    &BPS,
-    &KBPS,
-    &MBPS,
-    &GBPS,
-    &TBPS,
-];
 
 static BYTE_UNITS: &[(&str, &UnitDef)] = &[
     ("B", &B),
@@ -373,14 +343,26 @@ static BIT_RATE_UNITS: &[(&str, &UnitDef)] = &[
     ("Tbps", &TBPS),
 ];
 
-/// Every unit spelling, for suggestions and completion.
-pub fn unit_spellings() -> impl Iterator<Item = &'static str> {
+/// The spelling tables, one after another.
+fn spelled_units() -> impl Iterator<Item = &'static (&'static str, &'static UnitDef)> {
     BYTE_UNITS
         .iter()
         .chain(DURATION_UNITS)
         .chain(BIT_RATE_UNITS)
-        .map(|(s, _)| *s)
-        .chain(["%"])
+}
+
+/// Every unit spelling, for suggestions and completion.
+pub fn unit_spellings() -> impl Iterator<Item = &'static str> {
+    spelled_units().map(|(s, _)| *s).chain(["%"])
+}
+
+/// Every static unit, for [`Unit::of`]: those the tables spell (some more than once),
+/// the count and the percentage, and the byte rates.
+fn static_units() -> impl Iterator<Item = &'static UnitDef> {
+    spelled_units()
+        .map(|(_, def)| *def)
+        .chain([&COUNT, &PERCENT])
+        .chain(&BYTE_RATES)
 }
 
 fn lookup(table: &[(&str, &'static UnitDef)], word: &str) -> Option<&'static UnitDef> {
@@ -409,11 +391,11 @@ fn parse_unit(word: &str, text: &str) -> Result<Unit, QuantityError> {
     }
     if let Some(per) = word.strip_suffix("/s") {
         if let Some(def) = lookup(BYTE_UNITS, per) {
-            let at = [&B, &KB, &MB, &GB, &TB, &PB]
+            let rate = BYTE_RATES
                 .iter()
-                .position(|b| std::ptr::eq(*b, def))
+                .find(|r| r.symbol.strip_suffix("/s") == Some(def.symbol))
                 .expect("every byte unit has a rate");
-            return Ok(Unit(&BYTE_RATES[at]));
+            return Ok(Unit(rate));
         }
         if per.chars().all(|c| c.is_ascii_alphabetic()) {
             return Ok(Unit::of(word, Dimension::CountRate, 1.0));
