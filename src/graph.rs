@@ -17,7 +17,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
-use crate::model::{Node, RelationDef};
+use crate::model::{EdgeData, Node, RelationDef};
 use crate::names::{self, Index, compact_key, lookup_key};
 use crate::snapshot;
 use crate::value::{Dimension, Value};
@@ -340,12 +340,14 @@ impl KnowledgeGraph {
 
     pub fn from_knowledge(k: Knowledge) -> Self {
         let index = k.indexes;
+        let mut notes = k.notes;
         Self::assemble(
             k.relations,
             NodeStore::Owned(k.nodes),
             k.edges.len(),
-            k.edges.into_iter().map(|(from, to, e)| {
-                let note = e.note.map(|n| Cow::Owned(n.into_string()));
+            k.edges.into_iter().map(move |(from, to, e)| {
+                let note = (e.note != EdgeData::NO_NOTE)
+                    .then(|| Cow::Owned(std::mem::take(&mut notes[e.note as usize]).into_string()));
                 (from as usize, to as usize, e.relation as usize, note)
             }),
             index.names,

@@ -124,6 +124,8 @@ pub struct Knowledge {
     /// (from node, to node, edge), the nodes as positions in `nodes` (the graph's index
     /// type is 32 bits wide, so they fit).
     pub edges: Vec<(u32, u32, EdgeData)>,
+    /// The notes written on edges, in edge order, pointed at by [`EdgeData::note`].
+    pub notes: Vec<Box<str>>,
     /// The name indexes of `nodes`.
     pub indexes: crate::names::Indexes,
     /// Warnings found while loading (nodes that are thin on content).
@@ -1173,6 +1175,7 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
     let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
     // Sized once: growing by doubling would hold the old and new buffers at the peak.
     let mut edges: Vec<(u32, u32, EdgeData)> = Vec::with_capacity(targets + catalog_edges.len());
+    let mut notes: Vec<Box<str>> = Vec::new();
     let mut degree = vec![0usize; nodes.len()];
     let (indexes, ()) = rayon::join(
         || crate::names::build(&nodes),
@@ -1271,7 +1274,13 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
                             u32_pos(to),
                             EdgeData {
                                 relation: u32_pos(r),
-                                note: note.map(Box::from),
+                                note: match note {
+                                    Some(n) => {
+                                        notes.push(Box::from(n));
+                                        u32_pos(notes.len() - 1)
+                                    }
+                                    None => EdgeData::NO_NOTE,
+                                },
                             },
                         ));
                     }
@@ -1296,7 +1305,7 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
                                     to,
                                     EdgeData {
                                         relation: r,
-                                        note: None,
+                                        note: EdgeData::NO_NOTE,
                                     },
                                 ));
                             }
@@ -1391,6 +1400,7 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
         relations,
         nodes,
         edges,
+        notes,
         indexes,
         report,
     })
@@ -2892,6 +2902,39 @@ mod tests {
                 .warnings()
                 .any(|w| w.message.contains("only 1 relation"))
         );
+    }
+
+    #[test]
+    fn edge_notes_are_kept_beside_the_edges() {
+        let text = GOOD.replace(
+            "monitors: [Lambda]",
+            "monitors: [Lambda]\n      alternative-to: [{target: Lambda, note: \"for short jobs\"}]",
+        )
+        .replace(
+            "max_tmp: 10,240 MB\n",
+            "max_tmp: 10,240 MB\n    relations:\n      monitors: [{target: CloudWatch, note: logs}]\n",
+        );
+        let k = load(&text).expect("valid");
+        let note = |e: &EdgeData| (e.note != EdgeData::NO_NOTE).then(|| &*k.notes[e.note as usize]);
+        let edges: Vec<_> = k
+            .edges
+            .iter()
+            .map(|(from, to, e)| (*from, *to, note(e)))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                (0, 1, None),
+                (0, 1, Some("for short jobs")),
+                (1, 0, Some("logs"))
+            ]
+        );
+        assert_eq!(k.notes.len(), 2, "only edges with a note have one");
+        // The graph built from it answers with the same notes.
+        let g = crate::graph::KnowledgeGraph::from_knowledge(k);
+        let mut notes: Vec<_> = g.edges().filter_map(|e| e.note).collect();
+        notes.sort_unstable();
+        assert_eq!(notes, ["for short jobs", "logs"]);
     }
 
     #[test]

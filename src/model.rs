@@ -180,5 +180,13 @@ impl Node {
 pub struct EdgeData {
     /// Index into the graph's relation vocabulary.
     pub relation: u32,
-    pub note: Option<Box<str>>,
+    /// Index of the note written on the edge into the notes kept beside the edges
+    /// (`load::Knowledge::notes`), or [`EdgeData::NO_NOTE`]. Few edges have one; an
+    /// `Option<Box<str>>` in every edge was half of a large directory's edge list.
+    pub note: u32,
+}
+
+impl EdgeData {
+    /// [`EdgeData::note`] of an edge without a note.
+    pub const NO_NOTE: u32 = u32::MAX;
 }

@@ -73,7 +73,7 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
     let stored = Stored {
         relations: k.relations.clone(),
         nodes,
-        edges: Edges::new(&k.edges),
+        edges: Edges::new(&k.edges, &k.notes),
         names: k.indexes.names.clone(),
         compact: k.indexes.compact.clone(),
         diagnostics: k
@@ -179,12 +179,13 @@ pub struct Edges<'a> {
 const NO_NOTE: u32 = u32::MAX;
 
 impl Edges<'_> {
-    fn new(edges: &[(u32, u32, EdgeData)]) -> Edges<'static> {
+    fn new(edges: &[(u32, u32, EdgeData)], edge_notes: &[Box<str>]) -> Edges<'static> {
         let mut words = Vec::new();
         let mut notes = String::new();
         for (from, to, e) in edges {
             let end_of = |notes: &String| u32::try_from(notes.len()).expect("notes under 4 GB");
-            let (start, end) = match &e.note {
+            let note = (e.note != EdgeData::NO_NOTE).then(|| &*edge_notes[e.note as usize]);
+            let (start, end) = match note {
                 Some(n) => {
                     let start = end_of(&notes);
                     notes.push_str(n);
