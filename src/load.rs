@@ -2930,6 +2930,8 @@ mod tests {
             ]
         );
         assert_eq!(k.notes.len(), 2, "only edges with a note have one");
+        // A million-edge directory holds this list in full while its graph is built.
+        assert_eq!(std::mem::size_of::<(u32, u32, EdgeData)>(), 16);
         // The graph built from it answers with the same notes.
         let g = crate::graph::KnowledgeGraph::from_knowledge(k);
         let mut notes: Vec<_> = g.edges().filter_map(|e| e.note).collect();
