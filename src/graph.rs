@@ -83,11 +83,9 @@ pub struct RelationMatch<'g> {
 struct StoredEdge {
     /// Index into the graph's relations.
     relation: u32,
-    /// Index into the graph's notes, or [`NO_NOTE`].
+    /// Index into the graph's notes, or [`EdgeData::NO_NOTE`].
     note: u32,
 }
-
-const NO_NOTE: u32 = u32::MAX;
 
 pub struct KnowledgeGraph {
     /// The edges; node weights live in `nodes`, at the position of their `NodeIndex`.
@@ -346,8 +344,9 @@ impl KnowledgeGraph {
             NodeStore::Owned(k.nodes),
             k.edges.len(),
             k.edges.into_iter().map(move |(from, to, e)| {
-                let note = (e.note != EdgeData::NO_NOTE)
-                    .then(|| Cow::Owned(std::mem::take(&mut notes[e.note as usize]).into_string()));
+                let note = notes
+                    .get_mut(e.note as usize)
+                    .map(|n| Cow::Owned(std::mem::take(n).into_string()));
                 (from as usize, to as usize, e.relation as usize, note)
             }),
             index.names,
@@ -400,7 +399,7 @@ impl KnowledgeGraph {
                     notes.push(n);
                     u32::try_from(notes.len() - 1).expect("fewer than 4 billion notes")
                 }
-                None => NO_NOTE,
+                None => EdgeData::NO_NOTE,
             };
             let relation = u32::try_from(relation).expect("fewer than 4 billion relations");
             graph.add_edge(

@@ -132,6 +132,13 @@ pub struct Knowledge {
     pub report: Report,
 }
 
+impl Knowledge {
+    /// The note written on edge `e`, if any.
+    pub fn note(&self, e: &EdgeData) -> Option<&str> {
+        self.notes.get(e.note as usize).map(|n| &**n)
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Raw serde structs: the YAML shape, nothing checked beyond types.
 // ---------------------------------------------------------------------------------------
@@ -1842,12 +1849,10 @@ struct PendingTarget {
     /// The id in `FileRelations::ids` (start, end). A file is at most 32 MB, so offsets
     /// fit in 32 bits.
     id: (u32, u32),
-    /// Its note in `FileRelations::notes`, or [`NO_NOTE`].
+    /// Its note in `FileRelations::notes`, or [`EdgeData::NO_NOTE`].
     note: u32,
     at: Pos,
 }
-
-const NO_NOTE: u32 = u32::MAX;
 
 impl FileRelations {
     /// Room for the relations of about `bytes` of YAML, taken at the density of the
@@ -1899,7 +1904,7 @@ impl FileRelations {
                 self.notes.push(n);
                 self.notes.len() as u32 - 1
             }
-            None => NO_NOTE,
+            None => EdgeData::NO_NOTE,
         };
         self.targets.push(PendingTarget {
             id: (start, self.ids.len() as u32),
@@ -2915,11 +2920,10 @@ mod tests {
             "max_tmp: 10,240 MB\n    relations:\n      monitors: [{target: CloudWatch, note: logs}]\n",
         );
         let k = load(&text).expect("valid");
-        let note = |e: &EdgeData| (e.note != EdgeData::NO_NOTE).then(|| &*k.notes[e.note as usize]);
         let edges: Vec<_> = k
             .edges
             .iter()
-            .map(|(from, to, e)| (*from, *to, note(e)))
+            .map(|(from, to, e)| (*from, *to, k.note(e)))
             .collect();
         assert_eq!(
             edges,

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::load::{Diagnostic, Knowledge, Report, Severity};
-use crate::model::{EdgeData, Node, RelationDef};
+use crate::model::{Node, RelationDef};
 use crate::names::{Index, u32_at};
 
 /// A diagnostic with the byte span that its JSON form leaves out, so warnings of the
@@ -73,7 +73,7 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
     let stored = Stored {
         relations: k.relations.clone(),
         nodes,
-        edges: Edges::new(&k.edges, &k.notes),
+        edges: Edges::new(k),
         names: k.indexes.names.clone(),
         compact: k.indexes.compact.clone(),
         diagnostics: k
@@ -179,13 +179,12 @@ pub struct Edges<'a> {
 const NO_NOTE: u32 = u32::MAX;
 
 impl Edges<'_> {
-    fn new(edges: &[(u32, u32, EdgeData)], edge_notes: &[Box<str>]) -> Edges<'static> {
+    fn new(k: &Knowledge) -> Edges<'static> {
         let mut words = Vec::new();
         let mut notes = String::new();
-        for (from, to, e) in edges {
+        for (from, to, e) in &k.edges {
             let end_of = |notes: &String| u32::try_from(notes.len()).expect("notes under 4 GB");
-            let note = (e.note != EdgeData::NO_NOTE).then(|| &*edge_notes[e.note as usize]);
-            let (start, end) = match note {
+            let (start, end) = match k.note(e) {
                 Some(n) => {
                     let start = end_of(&notes);
                     notes.push_str(n);
