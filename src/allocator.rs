@@ -63,6 +63,7 @@ pub struct Allocator;
 /// allocator; otherwise it only sets mimalloc's options. Called before loading a
 /// knowledge directory.
 pub fn use_mimalloc() {
+    start_mimalloc();
     // SAFETY: setting an option is a plain store into mimalloc's option table. mimalloc
     // reads `allow_thp` when it maps memory, and it has mapped none for blocks yet.
     unsafe {
@@ -77,6 +78,35 @@ pub fn use_mimalloc() {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
     }
     MIMALLOC.store(true, Ordering::Release);
+}
+
+// mimalloc's own start-up, from its internal API (`include/mimalloc/internal.h`): linked
+// statically, its hidden symbols resolve like any other.
+unsafe extern "C" {
+    /// True until mimalloc has started: it then neither takes memory in arenas nor
+    /// returns any to the system.
+    fn _mi_preloading() -> bool;
+    /// What mimalloc's constructor runs at process start in a default build: reads its
+    /// options, maps its page map, and makes the calling thread its main thread.
+    fn _mi_auto_process_init();
+}
+
+/// Starts mimalloc, once, if it has not started yet.
+///
+/// `.cargo/config.toml` builds mimalloc without its constructor, which would start it at
+/// every process start and cost a one-shot question about 0.3 ms (docs/performance.md,
+/// "Cold start"); so it starts here, on the first switch. Built with its constructor (a
+/// `CFLAGS` of the user's own replaces the define), mimalloc has started already and
+/// this does nothing. The CLI switches on its main thread, as the constructor would have.
+fn start_mimalloc() {
+    static START: std::sync::Once = std::sync::Once::new();
+    // SAFETY: both are plain C calls with no arguments; `Once` makes sure the start runs
+    // once, before any block is asked of mimalloc.
+    START.call_once(|| unsafe {
+        if _mi_preloading() {
+            _mi_auto_process_init();
+        }
+    });
 }
 
 fn switched() -> bool {
@@ -194,6 +224,8 @@ mod tests {
             }
 
             use_mimalloc();
+            // Started, so it uses arenas and returns freed memory.
+            assert!(!_mi_preloading());
             assert_eq!(mi::mi_option_get(ALLOW_THP), 0);
             assert_eq!(mi::mi_option_get(PURGE_DELAY), PURGE_DELAY_MS);
             let after = a.alloc(layout);
@@ -213,6 +245,38 @@ mod tests {
             a.dealloc(after, layout);
             a.dealloc(zeroed, layout);
             a.dealloc(grown_again, Layout::from_size_align(50_000, 8).unwrap());
+        }
+    }
+
+    /// mimalloc does not start with the process, so a run that never loads a directory
+    /// pays nothing for it. Checked in a fresh process (this test binary again, running
+    /// only the probe below), since the other tests here switch this one.
+    #[test]
+    fn mimalloc_waits_for_the_switch() {
+        let probe = "allocator::tests::probe_mimalloc_has_not_started";
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", probe, "--test-threads", "1"])
+            .env("AWSGRAPH_PROBE_MIMALLOC", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Run by `mimalloc_waits_for_the_switch` in a process of its own; on its own in a
+    /// shared test process it checks nothing.
+    #[test]
+    fn probe_mimalloc_has_not_started() {
+        if std::env::var_os("AWSGRAPH_PROBE_MIMALLOC").is_some() {
+            assert!(
+                unsafe { _mi_preloading() },
+                "mimalloc started with the process: is CFLAGS set in the environment, \
+                 replacing the one in .cargo/config.toml?"
+            );
         }
     }
 }
