@@ -3,6 +3,7 @@
 //! print exactly the same thing for the same query.
 
 pub mod diagnostic;
+pub mod grid;
 pub mod json;
 pub mod markdown;
 pub mod table;

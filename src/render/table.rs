@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use anstyle::{AnsiColor, Effects, Style as AStyle};
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 
 use super::Style;
+use super::grid::{Grid, cell, right};
 use crate::answer::*;
 use crate::graph::Direction;
 
@@ -17,33 +17,6 @@ const NAME: AStyle = AStyle::new()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)))
     .effects(Effects::BOLD);
 const WARN: AStyle = AStyle::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
-
-/// Width of tables when stdout is not a terminal (files, pipes, golden outputs).
-const PIPED_WIDTH: u16 = 110;
-
-fn table(style: Style, header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED.with_rounded_corners());
-    if style.color {
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-        t.enforce_styling();
-    } else {
-        // Piped output must not depend on the width of whatever terminal is around, so
-        // it wraps at a fixed width instead.
-        t.force_no_tty();
-        t.set_width(PIPED_WIDTH);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    t.set_header(header.iter().map(|h| {
-        let c = Cell::new(h);
-        if style.color {
-            c.add_attribute(comfy_table::Attribute::Bold)
-        } else {
-            c
-        }
-    }));
-    t
-}
 
 fn line(out: &mut String, s: &str) {
     out.push_str(s);
@@ -68,20 +41,20 @@ pub fn render(answer: &Answer, style: Style) -> String {
         Answer::Path(p) => path(&mut out, p, style),
         Answer::Neighbors(n) => neighbors(&mut out, n, style),
         Answer::Relations(r) => {
-            let mut t = table(
+            let mut t = Grid::new(
                 style,
                 &["relation", "inverse", "symmetric", "edges", "description"],
             );
             for r in &r.relations {
-                t.add_row(vec![
-                    Cell::new(&r.id),
-                    Cell::new(&r.inverse),
-                    Cell::new(if r.symmetric { "yes" } else { "no" }),
-                    Cell::new(r.edges).set_alignment(CellAlignment::Right),
-                    Cell::new(&r.description),
+                t.row([
+                    cell(&*r.id),
+                    cell(&*r.inverse),
+                    cell(if r.symmetric { "yes" } else { "no" }),
+                    right(r.edges.to_string()),
+                    cell(&*r.description),
                 ]);
             }
-            line(&mut out, &t.to_string());
+            t.render_into(&mut out);
         }
         Answer::Counts(c) => {
             let has_detail = c.items.iter().any(|i| i.detail.is_some());
@@ -90,18 +63,15 @@ pub fn render(answer: &Answer, style: Style) -> String {
             } else {
                 vec![c.title.as_str(), "nodes"]
             };
-            let mut t = table(style, &head);
+            let mut t = Grid::new(style, &head);
             for i in &c.items {
-                let mut r = vec![
-                    Cell::new(&i.name),
-                    Cell::new(i.count).set_alignment(CellAlignment::Right),
-                ];
+                let mut r = vec![cell(&*i.name), right(i.count.to_string())];
                 if has_detail {
-                    r.push(Cell::new(i.detail.as_deref().unwrap_or("")));
+                    r.push(cell(i.detail.as_deref().unwrap_or("")));
                 }
-                t.add_row(r);
+                t.row(r);
             }
-            line(&mut out, &t.to_string());
+            t.render_into(&mut out);
         }
         Answer::Help(h) => line(&mut out, &h.text),
     }
@@ -129,7 +99,7 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
     }
     if !d.properties.is_empty() {
         out.push('\n');
-        let mut t = table(style, &["property", "value", "note"]);
+        let mut t = Grid::new(style, &["property", "value", "note"]);
         for p in &d.properties {
             let mut note = p.note.as_deref().unwrap_or_default().to_string();
             if let Some(s) = &p.source {
@@ -138,13 +108,9 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
                 }
                 write!(note, "[{s}]").ok();
             }
-            t.add_row(vec![
-                Cell::new(&p.name),
-                Cell::new(&p.display),
-                Cell::new(note),
-            ]);
+            t.row([cell(&*p.name), cell(&*p.display), cell(note)]);
         }
-        line(out, &t.to_string());
+        t.render_into(out);
     }
     if !d.facts.is_empty() {
         out.push('\n');
@@ -172,18 +138,15 @@ fn describe(out: &mut String, d: &NodeDetail, style: Style) {
                 None => groups.push((r.phrase.to_string(), r.direction, vec![label])),
             }
         }
-        let mut t = table(style, &["relation", "nodes"]);
+        let mut t = Grid::new(style, &["relation", "nodes"]);
         for (phrase, dir, targets) in groups {
             let arrow = match dir {
                 Direction::Outgoing => "→",
                 Direction::Incoming => "←",
             };
-            t.add_row(vec![
-                Cell::new(format!("{phrase} {arrow}")),
-                Cell::new(targets.join(", ")),
-            ]);
+            t.row([cell(format!("{phrase} {arrow}")), cell(targets.join(", "))]);
         }
-        line(out, &t.to_string());
+        t.render_into(out);
     }
     if !d.sources.is_empty() {
         out.push('\n');
@@ -202,20 +165,13 @@ fn compare(out: &mut String, c: &Comparison, style: Style) {
     );
     let mut head = vec!["", "property"];
     head.extend(ids.iter().copied());
-    let mut t = table(style, &head);
+    let mut t = Grid::new(style, &head);
     for r in &c.rows {
-        let mut cells = vec![
-            Cell::new(if r.differs { "≠" } else { "" }),
-            Cell::new(&r.property),
-        ];
-        cells.extend(
-            r.values
-                .iter()
-                .map(|v| Cell::new(v.as_deref().unwrap_or("-"))),
-        );
-        t.add_row(cells);
+        let mut cells = vec![cell(if r.differs { "≠" } else { "" }), cell(&*r.property)];
+        cells.extend(r.values.iter().map(|v| cell(v.as_deref().unwrap_or("-"))));
+        t.row(cells);
     }
-    line(out, &t.to_string());
+    t.render_into(out);
     line(
         out,
         &style.paint(
@@ -277,25 +233,21 @@ fn nodes(out: &mut String, l: &NodeList, style: Style) {
     if has_note {
         head.push("note");
     }
-    let mut t = table(style, &head);
+    let mut t = Grid::new(style, &head);
     for n in &l.nodes {
         let mut cells = vec![
-            Cell::new(&n.header.id),
-            Cell::new(&n.header.name),
-            Cell::new(&n.header.kind),
-            Cell::new(&n.header.category),
+            cell(&*n.header.id),
+            cell(&*n.header.name),
+            cell(&*n.header.kind),
+            cell(&*n.header.category),
         ];
-        cells.extend(
-            n.values
-                .iter()
-                .map(|v| Cell::new(v.as_deref().unwrap_or("-"))),
-        );
+        cells.extend(n.values.iter().map(|v| cell(v.as_deref().unwrap_or("-"))));
         if has_note {
-            cells.push(Cell::new(n.note.as_deref().unwrap_or("")));
+            cells.push(cell(n.note.as_deref().unwrap_or("")));
         }
-        t.add_row(cells);
+        t.row(cells);
     }
-    line(out, &t.to_string());
+    t.render_into(out);
 }
 
 fn path(out: &mut String, p: &PathAnswer, style: Style) {
@@ -311,16 +263,16 @@ fn path(out: &mut String, p: &PathAnswer, style: Style) {
                     &style.paint(DIM, "no chain this short follows edge directions; this one reads some edges backwards"),
                 );
             }
-            let mut t = table(style, &["#", "from", "relation", "to"]);
+            let mut t = Grid::new(style, &["#", "from", "relation", "to"]);
             for (i, h) in hops.iter().enumerate() {
-                t.add_row(vec![
-                    Cell::new(i + 1),
-                    Cell::new(&h.from.id),
-                    Cell::new(&h.phrase),
-                    Cell::new(&h.to.id),
+                t.row([
+                    cell((i + 1).to_string()),
+                    cell(&*h.from.id),
+                    cell(&*h.phrase),
+                    cell(&*h.to.id),
                 ]);
             }
-            line(out, &t.to_string());
+            t.render_into(out);
             let mut chain = hops[0].from.id.to_string();
             for h in hops {
                 write!(chain, " —{}→ {}", h.phrase, h.to.id).ok();
@@ -342,24 +294,20 @@ fn neighbors(out: &mut String, n: &Neighborhood, style: Style) {
             n.edges.len()
         ),
     );
-    let mut t = table(style, &["distance", "id", "name", "kind", "category"]);
+    let mut t = Grid::new(style, &["distance", "id", "name", "kind", "category"]);
     for m in n.nodes.iter().skip(1) {
-        t.add_row(vec![
-            Cell::new(m.distance).set_alignment(CellAlignment::Right),
-            Cell::new(&m.header.id),
-            Cell::new(&m.header.name),
-            Cell::new(&m.header.kind),
-            Cell::new(&m.header.category),
+        t.row([
+            right(m.distance.to_string()),
+            cell(&*m.header.id),
+            cell(&*m.header.name),
+            cell(&*m.header.kind),
+            cell(&*m.header.category),
         ]);
     }
-    line(out, &t.to_string());
-    let mut e = table(style, &["from", "relation", "to"]);
+    t.render_into(out);
+    let mut e = Grid::new(style, &["from", "relation", "to"]);
     for x in &n.edges {
-        e.add_row(vec![
-            Cell::new(&x.from),
-            Cell::new(&x.relation),
-            Cell::new(&x.to),
-        ]);
+        e.row([cell(&*x.from), cell(&*x.relation), cell(&*x.to)]);
     }
-    line(out, &e.to_string());
+    e.render_into(out);
 }
