@@ -28,6 +28,26 @@ use super::Style;
 /// Width of tables when stdout is not a terminal (files, pipes, golden outputs).
 const PIPED_WIDTH: u16 = 110;
 
+/// A text's width as comfy-table measures it (`unicode-width`), which for ASCII is its
+/// length: texts with control characters are never measured here.
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.width()
+    }
+}
+
+/// `n` spaces.
+fn spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
 /// One cell: its text, and whether it is aligned right (numbers).
 pub struct GridCell<'a> {
     text: Cow<'a, str>,
@@ -123,16 +143,16 @@ impl<'a> Grid<'a> {
         let rows = || std::iter::once(&self.header).chain(&self.rows);
         // Each cell's width as comfy-table measures it, by Unicode width rules, row by
         // row; and each column's widest.
-        let mut width = Vec::with_capacity((self.rows.len() + 1) * columns);
+        let mut cell_widths = Vec::with_capacity((self.rows.len() + 1) * columns);
         let mut widest = vec![1usize; columns];
         for row in rows() {
             for (i, c) in row.iter().enumerate() {
                 if c.text.chars().any(char::is_control) {
                     return false;
                 }
-                let w = c.text.width();
+                let w = width(&c.text);
                 widest[i] = widest[i].max(w);
-                width.push(w);
+                cell_widths.push(w);
             }
         }
         let Some(widths) = arrange(&widest, |i| rows().map(move |r| &*r[i].text)) else {
@@ -141,10 +161,10 @@ impl<'a> Grid<'a> {
         // Every cell's lines, wrapped as comfy-table wraps them, with their widths, and
         // where each cell's lines start and end among them; all before anything is
         // written, as a line that cannot be wrapped here leaves the table to comfy-table.
-        let mut lines: Vec<(&str, usize)> = Vec::with_capacity(width.len());
-        let mut spans = Vec::with_capacity(width.len());
+        let mut lines: Vec<(&str, usize)> = Vec::with_capacity(cell_widths.len());
+        let mut spans = Vec::with_capacity(cell_widths.len());
         let mut wrapped = Vec::new();
-        for (row, row_widths) in rows().zip(width.chunks(columns)) {
+        for (row, row_widths) in rows().zip(cell_widths.chunks(columns)) {
             for (i, (c, &w)) in row.iter().zip(row_widths).enumerate() {
                 let start = lines.len();
                 if w <= widths[i] {
@@ -170,7 +190,6 @@ impl<'a> Grid<'a> {
             out.push(end);
             out.push('\n');
         };
-        let spaces = |out: &mut String, n: usize| out.extend(std::iter::repeat_n(' ', n));
         rule(out, ['╭', '─', '┬', '╮']);
         for (r, (row, cells)) in rows().zip(spans.chunks(columns)).enumerate() {
             let height = cells.iter().map(|s| s.len()).max().unwrap_or(0);
@@ -255,13 +274,14 @@ where
             let avg = average(remaining, undecided);
             let mut longest = 0;
             for text in column(i) {
-                if text.width() > avg {
+                if width(text) > avg {
                     if !split_line(text, avg.max(1), &mut parts) {
                         return None;
                     }
-                    longest = parts.iter().map(|p| p.width()).fold(longest, usize::max);
+                    // Wrapped lines are printable ASCII: their length is their width.
+                    longest = parts.iter().map(|p| p.len()).fold(longest, usize::max);
                 } else {
-                    longest = longest.max(text.width());
+                    longest = longest.max(width(text));
                 }
             }
             if avg.saturating_sub(longest) >= 3 {
