@@ -1,4 +1,4 @@
-//! Human-readable output: headings, short lines and comfy-table tables. The default
+//! Human-readable output: headings, short lines and tables (`render::grid`). The default
 //! format, on a terminal and in the golden files under `queries/`.
 
 use std::collections::BTreeMap;
