@@ -155,7 +155,12 @@ impl<'a> Grid<'a> {
                 cell_widths.push(w);
             }
         }
-        let Some(widths) = arrange(&widest, |i| rows().map(move |r| &*r[i].text)) else {
+        let column = |i: usize| {
+            rows()
+                .zip(cell_widths.chunks(columns))
+                .map(move |(r, w)| (&*r[i].text, w[i]))
+        };
+        let Some(widths) = arrange(&widest, column) else {
             return false;
         };
         // Every cell's lines, wrapped as comfy-table wraps them, with their widths, and
@@ -227,12 +232,13 @@ impl<'a> Grid<'a> {
 /// comfy-table's dynamic arrangement (`utils/arrangement/dynamic.rs` in comfy-table 8)
 /// for a table of `widest.len()` columns at the piped width, with its default padding
 /// and borders and no column constraints: each column's content width. `widest[i]` is
-/// the widest text of column `i` (at least 1), and `column(i)` its texts, header first.
+/// the widest text of column `i` (at least 1), and `column(i)` its texts with their
+/// widths, header first.
 /// `None` where it would have to wrap a text this module does not wrap.
 fn arrange<'t, C, I>(widest: &[usize], column: C) -> Option<Vec<usize>>
 where
     C: Fn(usize) -> I,
-    I: Iterator<Item = &'t str>,
+    I: Iterator<Item = (&'t str, usize)>,
 {
     let n = widest.len();
     let mut decided: Vec<Option<usize>> = vec![None; n];
@@ -273,15 +279,15 @@ where
             }
             let avg = average(remaining, undecided);
             let mut longest = 0;
-            for text in column(i) {
-                if width(text) > avg {
+            for (text, w) in column(i) {
+                if w > avg {
                     if !split_line(text, avg.max(1), &mut parts) {
                         return None;
                     }
                     // Wrapped lines are printable ASCII: their length is their width.
                     longest = parts.iter().map(|p| p.len()).fold(longest, usize::max);
                 } else {
-                    longest = longest.max(width(text));
+                    longest = longest.max(w);
                 }
             }
             if avg.saturating_sub(longest) >= 3 {
