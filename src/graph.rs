@@ -18,7 +18,7 @@ use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable}
 
 use crate::load::{self, Knowledge, LoadError, Report, SourceFile};
 use crate::model::{EdgeData, Node, RelationDef};
-use crate::names::{self, Index, compact_key, lookup_key};
+use crate::names::{self, Indexes, compact_key, lookup_key};
 use crate::snapshot;
 use crate::value::{Dimension, Value};
 
@@ -95,12 +95,11 @@ pub struct KnowledgeGraph {
     /// The notes on edges. A note of the built-in graph is borrowed from the snapshot
     /// embedded in the binary instead of copied at every start.
     notes: Vec<Cow<'static, str>>,
-    /// lowercase id, name and alias → node (`names::Indexes`). The built-in graph's
-    /// indexes are read in place from the embedded snapshot.
-    names: Index<'static>,
-    /// The same keys in `names::compact_key` form → node, or `names::AMBIGUOUS` for a
-    /// key that two nodes share.
-    compact: Index<'static>,
+    /// lowercase id, name and alias → node, and the same keys in `names::compact_key`
+    /// form → node or `names::AMBIGUOUS`. The built-in graph's are read in place from
+    /// the embedded snapshot; a load for `check` leaves them out
+    /// (`load::NameIndexes::OnFirstUse`), and they are built at the first lookup.
+    indexes: OnceLock<Indexes>,
     /// normalised phrase → (relation index, inverse?). Built on first use: most queries
     /// name no relation, and a start should not pay for it.
     phrases: OnceLock<foldhash::HashMap<String, (usize, bool)>>,
@@ -369,11 +368,20 @@ impl KnowledgeGraph {
 
     /// Reads and validates a knowledge directory.
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
-        Ok(Self::from_knowledge(load::load_dir(dir)?))
+        Self::load_dir_with(dir, load::NameIndexes::WithLoad)
+    }
+
+    /// [`KnowledgeGraph::load_dir`], saying when the name indexes are built: a graph
+    /// loaded with [`load::NameIndexes::OnFirstUse`] answers the same, but its first
+    /// name lookup builds them.
+    pub fn load_dir_with(dir: &Path, name_indexes: load::NameIndexes) -> Result<Self, LoadError> {
+        Ok(Self::from_knowledge(load::load_dir_with(
+            dir,
+            name_indexes,
+        )?))
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {
-        let index = k.indexes;
         let mut notes = k.notes;
         Self::assemble(
             k.relations,
@@ -385,8 +393,7 @@ impl KnowledgeGraph {
                     .map(|n| Cow::Owned(std::mem::take(n).into_string()));
                 (from as usize, to as usize, e.relation as usize, note)
             }),
-            index.names,
-            index.compact,
+            k.indexes,
             k.report,
         )
     }
@@ -403,8 +410,10 @@ impl KnowledgeGraph {
             },
             s.edges.count(),
             s.edges.into_links(),
-            s.names,
-            s.compact,
+            Some(Indexes {
+                names: s.names,
+                compact: s.compact,
+            }),
             s.report,
         )
     }
@@ -414,8 +423,7 @@ impl KnowledgeGraph {
         nodes: NodeStore,
         edge_count: usize,
         edges: impl IntoIterator<Item = (usize, usize, usize, Option<Cow<'static, str>>)>,
-        names: Index<'static>,
-        compact: Index<'static>,
+        indexes: Option<Indexes>,
         report: Report,
     ) -> Self {
         let count = match &nodes {
@@ -449,13 +457,24 @@ impl KnowledgeGraph {
             nodes,
             relations,
             notes,
-            names,
-            compact,
+            indexes: indexes.map(OnceLock::from).unwrap_or_default(),
             phrases: OnceLock::new(),
             report,
             quantities: QuantityIndex::default(),
             scratch: Mutex::default(),
         }
+    }
+
+    fn indexes(&self) -> &Indexes {
+        self.indexes.get_or_init(|| match &self.nodes {
+            NodeStore::Owned(nodes) => names::build(nodes),
+            NodeStore::Lazy { .. } => {
+                let nodes: Vec<&Node> = (0..self.node_count())
+                    .map(|i| self.node(NodeKey::of(NodeIndex::new(i))))
+                    .collect();
+                names::build(&nodes)
+            }
+        })
     }
 
     fn note(&self, e: &StoredEdge) -> Option<&str> {
@@ -551,10 +570,13 @@ impl KnowledgeGraph {
     /// Finds a node by id, full name or alias, ignoring case.
     pub fn resolve(&self, name: &str) -> Option<NodeKey> {
         let lower = lookup_key(name);
-        self.names
+        let indexes = self.indexes();
+        indexes
+            .names
             .get(&lower)
             .or_else(|| {
-                self.compact
+                indexes
+                    .compact
                     .get(&compact_key(&lower))
                     .filter(|&i| i != names::AMBIGUOUS)
             })
@@ -565,6 +587,7 @@ impl KnowledgeGraph {
     pub fn suggest(&self, name: &str) -> Vec<String> {
         let lower = lookup_key(name);
         let mut scored: Vec<(f64, u32)> = self
+            .indexes()
             .names
             .iter()
             .map(|(k, i)| {
@@ -1110,5 +1133,37 @@ mod tests {
             }
         }
         assert!(compared > 1000, "only {compared} connected pairs");
+    }
+
+    /// A graph loaded without its name indexes (as `check` loads) builds them at its
+    /// first lookup and finds every name as a graph that had them from the start.
+    #[test]
+    fn name_indexes_built_on_first_use_find_the_same() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graph");
+        let full = KnowledgeGraph::load_dir(&dir).unwrap();
+        let lazy = KnowledgeGraph::load_dir_with(&dir, load::NameIndexes::OnFirstUse).unwrap();
+        assert!(full.indexes.get().is_some());
+        assert!(lazy.indexes.get().is_none(), "the load built them");
+        let mut asked = 0;
+        for (_, n) in full.nodes() {
+            let names = [&n.id, &n.name].into_iter().chain(&n.aliases);
+            for name in names {
+                // As written, in other cases, squeezed, and misspelt.
+                let squeezed: String = name.split_whitespace().collect();
+                let misspelt = format!("{}x", name.to_uppercase());
+                for ask in [name.clone(), name.to_lowercase(), squeezed, misspelt] {
+                    assert_eq!(full.resolve(&ask), lazy.resolve(&ask), "{ask}");
+                    asked += 1;
+                }
+            }
+        }
+        assert!(lazy.indexes.get().is_some());
+        assert!(asked > 2000, "{asked}");
+        for typo in ["Lamda", "dynamo", "kinesis firehose", "S3 glaicer", "zzz"] {
+            assert_eq!(full.suggest(typo), lazy.suggest(typo), "{typo}");
+        }
+        // A snapshot's indexes are its own, and equal to those built from its nodes.
+        let builtin = KnowledgeGraph::builtin().unwrap();
+        assert_eq!(builtin.indexes.get(), full.indexes.get());
     }
 }

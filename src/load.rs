@@ -126,8 +126,9 @@ pub struct Knowledge {
     pub edges: Vec<(u32, u32, EdgeData)>,
     /// The notes written on edges, in edge order, pointed at by [`EdgeData::note`].
     pub notes: Vec<Box<str>>,
-    /// The name indexes of `nodes`.
-    pub indexes: crate::names::Indexes,
+    /// The name indexes of `nodes`, or `None` when the load was asked to leave them
+    /// to the graph ([`NameIndexes::OnFirstUse`]).
+    pub indexes: Option<crate::names::Indexes>,
     /// Warnings found while loading (nodes that are thin on content).
     pub report: Report,
 }
@@ -779,7 +780,22 @@ fn parse_options() -> serde_saphyr::Options {
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
-    load(files, Texts::Held, pre)
+    load(files, Texts::Held, pre, NameIndexes::WithLoad)
+}
+
+/// Whether a load builds the name indexes ([`crate::names::Indexes`]) of what it loads.
+///
+/// They are what a query looks names up in, and nothing a load reports depends on them
+/// (the one diagnostic that reads them, the help for an unknown edge target, builds
+/// them when it is needed). Building them is an eighth of a million-edge load's CPU
+/// time, so `check`, which looks no name up, leaves them out (docs/performance.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameIndexes {
+    /// Built during the load, beside the edge pass: for a graph about to answer queries.
+    WithLoad,
+    /// Left to whoever needs them: [`crate::graph::KnowledgeGraph`] builds them at its
+    /// first name lookup.
+    OnFirstUse,
 }
 
 /// Reads and validates every `.yaml`/`.yml` file below `dir`, in path order.
@@ -791,6 +807,11 @@ pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledg
 /// diagnostic are read again at the end to show it in its line; a file that cannot be
 /// read again by then has its diagnostics shown without the line.
 pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
+    load_dir_with(dir, NameIndexes::WithLoad)
+}
+
+/// [`load_dir`], saying whether the name indexes are built too.
+pub fn load_dir_with(dir: &Path, name_indexes: NameIndexes) -> Result<Knowledge, LoadError> {
     let (listed, problems) = list_dir(dir)?;
     if listed.is_empty() && problems.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
@@ -812,6 +833,7 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
             sizes: &sizes,
         },
         problems,
+        name_indexes,
     )
 }
 
@@ -841,7 +863,12 @@ enum Outcome {
 }
 
 /// The load itself.
-fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
+fn load(
+    files: &[SourceFile],
+    texts: Texts,
+    pre: Vec<Diagnostic>,
+    name_indexes: NameIndexes,
+) -> Result<Knowledge, LoadError> {
     let pre_len = pre.len();
     let mut c = Collector { diagnostics: pre };
     // Each pass keeps its own diagnostics, joined at the end, so they come out in the
@@ -1176,7 +1203,8 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
     let mut unknown_targets: Vec<(usize, String, String)> = Vec::new();
 
     // Pass 3: edges, now that every node and relation is known. The name indexes need
-    // only the finished nodes, so they are built on the other core meanwhile.
+    // only the finished nodes, so they are built meanwhile, and the work of the two is
+    // shared out over both cores.
     let rel_names: Vec<&str> = relations.iter().map(|r| r.id.as_str()).collect();
     let node_ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
     let targets: usize = file_relations.iter().map(|f| f.targets.len()).sum();
@@ -1184,9 +1212,26 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
     let mut edges: Vec<(u32, u32, EdgeData)> = Vec::with_capacity(targets + catalog_edges.len());
     let mut notes: Vec<Box<str>> = Vec::new();
     let mut degree = vec![0usize; nodes.len()];
+    use rayon::prelude::*;
     let (indexes, ()) = rayon::join(
-        || crate::names::build(&nodes),
+        || match name_indexes {
+            NameIndexes::WithLoad => Some(crate::names::build(&nodes)),
+            NameIndexes::OnFirstUse => None,
+        },
         || {
+            // Finding each target's node is most of the pass, and needs only the id
+            // index. Beside the name indexes it is done a file at a time in the loop
+            // below, so that a file's targets are held only until they are edges: both
+            // cores are busy already, and finding them all first raised a million-edge
+            // load's peak by 10-25 MB for no less time. Without the name indexes the
+            // other core is free, and they are found first, file by file on both cores;
+            // what depends on the order of the edges (duplicates, diagnostics) stays in
+            // the loop.
+            if name_indexes == NameIndexes::OnFirstUse {
+                file_relations
+                    .par_iter_mut()
+                    .for_each_init(String::new, |key, fr| fr.resolve(&id_index, key));
+            }
             // A directed edge can only be listed twice by its own source node, so those
             // are found in a small set per node; only symmetric edges, which either end
             // may list, need a set over the whole graph. One set of every edge of a
@@ -1194,14 +1239,26 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
             // million edges. Node positions fit in 32 bits (the graph's index type).
             let mut symmetric_set: FastSet<(usize, u32, u32)> = FastSet::new();
             let mut node_set: FastSet<(usize, usize)> = FastSet::new();
-            // One buffer for the lowercase lookup key: a large directory has millions of
-            // targets.
+            // One buffer for the lookup keys of targets: a large directory has millions.
             let mut key_buf = String::new();
+            // The relation each word written in a file names, looked up once per word
+            // instead of once per node and word (a million times at a million edges).
+            let word_relation: Vec<Option<usize>> = relation_words
+                .0
+                .iter()
+                .map(|w| rel_at.get(w.as_str()).copied())
+                .collect();
             for (from, p) in pending.iter().enumerate() {
                 // Each file's relations are freed once they are edges, so the raw form and
                 // the edges of a large graph are never both held in full.
-                if from > 0 && pending[from - 1].slot != p.slot {
-                    file_relations[pending[from - 1].slot] = FileRelations::default();
+                if from == 0 || pending[from - 1].slot != p.slot {
+                    if from > 0 {
+                        file_relations[pending[from - 1].slot] = FileRelations::default();
+                    }
+                    let fr = &mut file_relations[p.slot];
+                    if fr.to.len() != fr.targets.len() {
+                        fr.resolve(&id_index, &mut key_buf);
+                    }
                 }
                 let fr = &file_relations[p.slot];
                 node_set.clear();
@@ -1211,7 +1268,7 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
                         file: p.file,
                         loc: pr.at,
                     };
-                    let Some(&r) = rel_at.get(rel_value) else {
+                    let Some(r) = word_relation[pr.name as usize] else {
                         c.error(
                             rel_loc,
                             format!("relation `{rel_value}` is not declared in relations.yaml"),
@@ -1219,12 +1276,13 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
                         );
                         continue;
                     };
-                    for t in &fr.targets[pr.targets.0 as usize..pr.targets.1 as usize] {
+                    let (start, end) = (pr.targets.0 as usize, pr.targets.1 as usize);
+                    for (t, &to) in fr.targets[start..end].iter().zip(&fr.to[start..end]) {
                         let target = &fr.ids[t.id.0 as usize..t.id.1 as usize];
                         let (note, loc) = (fr.note(t), t.at);
                         let t_at = At { file: p.file, loc };
-                        crate::names::lookup_key_into(&mut key_buf, target);
-                        let Some(&to) = id_index.get(&key_buf) else {
+                        let Some(to) = (to != UNKNOWN_TARGET).then_some(to as usize) else {
+                            crate::names::lookup_key_into(&mut key_buf, target);
                             // Its help is written once the name index is built.
                             c.error(
                                 t_at,
@@ -1331,8 +1389,17 @@ fn load(files: &[SourceFile], texts: Texts, pre: Vec<Diagnostic>) -> Result<Know
     // The relations waiting for their targets and the name indexes' buffers are freed
     // by now; the graph is built next, on top of what is left.
     release_free_memory();
+    let built;
+    let names_index = match (&indexes, unknown_targets.is_empty()) {
+        (Some(indexes), _) => Some(&indexes.names),
+        (None, true) => None,
+        (None, false) => {
+            built = crate::names::build(&nodes);
+            Some(&built.names)
+        }
+    };
     for (at, key, target) in unknown_targets {
-        c.diagnostics[at].help = match indexes.names.get(&key) {
+        c.diagnostics[at].help = match names_index.and_then(|names| names.get(&key)) {
             Some(i) => Some(format!(
                 "relations name node ids: write `{}`",
                 nodes[i as usize].id
@@ -1835,7 +1902,13 @@ struct FileRelations {
     /// The few notes written on edges, pointed at by `PendingTarget::note`: an
     /// `Option<Box<str>>` in every target was 16 of its 32 bytes.
     notes: Vec<Box<str>>,
+    /// Each target's node, or [`UNKNOWN_TARGET`]; filled by [`FileRelations::resolve`]
+    /// once every node is known.
+    to: Vec<u32>,
 }
+
+/// A target that names no node id.
+const UNKNOWN_TARGET: u32 = u32::MAX;
 
 struct PendingRelation {
     /// Index into a [`RelationWords`].
@@ -1866,6 +1939,7 @@ impl FileRelations {
             targets: Vec::with_capacity(bytes / 64),
             ids: String::with_capacity(bytes / 4),
             notes: Vec::new(),
+            to: Vec::new(),
         }
     }
 
@@ -1925,6 +1999,19 @@ impl FileRelations {
         self.targets.shrink_to_fit();
         self.ids.shrink_to_fit();
         self.notes.shrink_to_fit();
+    }
+
+    /// Finds each target's node by its id, ignoring case, as `to`; `key` is scratch
+    /// space for the lookup key.
+    fn resolve(&mut self, ids: &KeyMap<usize>, key: &mut String) {
+        self.to = self
+            .targets
+            .iter()
+            .map(|t| {
+                crate::names::lookup_key_into(key, &self.ids[t.id.0 as usize..t.id.1 as usize]);
+                ids.get(key).map_or(UNKNOWN_TARGET, |&i| u32_pos(i))
+            })
+            .collect();
     }
 
     /// Points the relation names at `words` (the whole load's) instead of the file's own.
@@ -3019,6 +3106,89 @@ mod tests {
         assert_eq!(d.help.as_deref(), Some("did you mean `Lambda`?"));
     }
 
+    /// A load that leaves the name indexes out (`check`'s) reports exactly what a full
+    /// load reports, the help that reads the name index for an unknown target included,
+    /// and loads the same nodes and edges.
+    #[test]
+    fn a_load_without_name_indexes_says_the_same() {
+        let with = |nodes: &str, name_indexes| {
+            super::load(&test_files(nodes), Texts::Held, Vec::new(), name_indexes)
+        };
+        let said = |r: Result<Knowledge, LoadError>| match r {
+            Ok(k) => (
+                k.report.diagnostics.iter().map(|d| d.to_string()).collect(),
+                k.report
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.help.clone())
+                    .collect(),
+                k.nodes.iter().map(|n| n.id.clone()).collect(),
+                k.edges
+                    .iter()
+                    .map(|(a, b, e)| (*a, *b, e.relation))
+                    .collect(),
+                k.indexes.is_some(),
+            ),
+            Err(LoadError::Invalid(r)) => (
+                r.diagnostics.iter().map(|d| d.to_string()).collect(),
+                r.diagnostics.iter().map(|d| d.help.clone()).collect(),
+                Vec::new(),
+                Vec::new(),
+                false,
+            ),
+            Err(e) => panic!("{e}"),
+        };
+        type Said = (
+            Vec<String>,
+            Vec<Option<String>>,
+            Vec<String>,
+            Vec<(u32, u32, u32)>,
+            bool,
+        );
+        let cases = [
+            GOOD.to_string(),
+            // An unknown id, a node's name, its alias in another case, an undeclared
+            // relation, and the same edge twice.
+            GOOD.replace(
+                "monitors: [Lambda]",
+                "monitors: [Lamda, AWS Lambda, Lambda]\n      monitor: [Lambda]\n      alternative-to: [cw]",
+            )
+            .replace("summary: Functions.", "summary: Functions.\n    aliases: [fn]\n    relations:\n      monitors: [FN, CloudWatch, CloudWatch]"),
+        ];
+        for nodes in &cases {
+            let full: Said = said(with(nodes, NameIndexes::WithLoad));
+            let check: Said = said(with(nodes, NameIndexes::OnFirstUse));
+            assert_eq!(full.0, check.0, "{nodes}");
+            assert_eq!(full.1, check.1);
+            assert_eq!((&full.2, &full.3), (&check.2, &check.3));
+            assert!(!check.4, "a check load built the name indexes");
+            if full.0.iter().all(|d| !d.contains("error")) {
+                assert!(full.4, "a full load left the name indexes out");
+            }
+        }
+        // The broken case does reach every path it is meant to.
+        let (said, helps, ..) = said(with(&cases[1], NameIndexes::OnFirstUse));
+        let helps: Vec<&str> = helps.iter().flatten().map(String::as_str).collect();
+        assert!(helps.contains(&"did you mean `Lambda`?"), "{helps:?}");
+        assert!(
+            helps.contains(&"relations name node ids: write `Lambda`"),
+            "{helps:?}"
+        );
+        assert!(
+            helps.contains(&"relations name node ids: write `CloudWatch`"),
+            "{helps:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|d| d.contains("relation `monitor` is not declared")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|d| d.contains("is listed twice")),
+            "{said:?}"
+        );
+    }
+
     /// Loads the test files as a directory is loaded: each text read when its file's
     /// turn comes and not held after. `again` says whether a file can be read a second
     /// time; `fails` names a file whose every read fails. Gives the result and how often
@@ -3055,6 +3225,7 @@ mod tests {
                 sizes: &sizes,
             },
             Vec::new(),
+            NameIndexes::WithLoad,
         );
         (result, reads.into_inner().unwrap())
     }

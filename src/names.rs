@@ -84,19 +84,21 @@ pub struct Indexes {
     pub compact: Index<'static>,
 }
 
-pub fn build(nodes: &[Node]) -> Indexes {
+/// Builds both indexes; `nodes` are the nodes in position order, owned or borrowed.
+pub fn build<N: std::borrow::Borrow<Node>>(nodes: &[N]) -> Indexes {
     // Every key is written into one shared buffer and sorted as a slice of it with its
     // node: a graph loaded from a large directory has hundreds of thousands of keys, and
     // a `String` each made allocating and freeing them most of the index's cost.
-    let count = nodes.iter().map(|n| 2 + n.aliases.len()).sum();
+    let count = nodes.iter().map(|n| 2 + n.borrow().aliases.len()).sum();
     let bytes = nodes
         .iter()
+        .map(N::borrow)
         .map(|n| n.id.len() + n.name.len() + n.aliases.iter().map(String::len).sum::<usize>())
         .sum();
     let mut names = Keys::with_capacity(count, bytes);
     let mut compact = Keys::with_capacity(count, bytes);
     let (mut lower, mut squeezed) = (String::new(), String::new());
-    for (i, node) in nodes.iter().enumerate() {
+    for (i, node) in nodes.iter().map(N::borrow).enumerate() {
         let i = u32::try_from(i).expect("node positions fit in 32 bits (the graph's index type)");
         let keys = std::iter::once(&node.id)
             .chain(std::iter::once(&node.name))
@@ -417,7 +419,7 @@ mod tests {
         assert_eq!(ix.compact.get("ärger"), Some(AMBIGUOUS));
         assert_eq!(ix.compact.get("amazon"), Some(3));
         assert_eq!(ix.compact.get("glue"), Some(2));
-        assert_eq!(build(&[]), Indexes::default());
+        assert_eq!(build::<Node>(&[]), Indexes::default());
     }
 
     /// Names that often collide, whole or compacted, some of them longer than the eight

@@ -193,7 +193,12 @@ impl Session {
     /// Loads `dir` and switches to it; on any problem the graph in use stays.
     fn load(&mut self, dir: PathBuf, err: &mut dyn Write) -> io::Result<Step> {
         let started = Instant::now();
-        match cli::load_graph(Some(&dir), err, self.err_style)? {
+        match cli::load_graph(
+            Some(&dir),
+            crate::load::NameIndexes::WithLoad,
+            err,
+            self.err_style,
+        )? {
             Ok(g) => {
                 self.graph = g;
                 self.source = Some(dir);
