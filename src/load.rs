@@ -1094,8 +1094,16 @@ fn load(
                         // A duplicate is still checked field by field, so one run
                         // reports its other mistakes too; it is just never added
                         // to the graph.
+                        // The id's key is made once, and taken in `id_index` by the
+                        // lookup that finds whether it is taken: the registration of
+                        // a large directory's names runs on one thread while the others
+                        // parse, and each hash lookup there is a cache miss.
                         crate::names::lookup_key_into(&mut key, &id.value);
-                        let duplicate = match id_index.get(&key).and_then(|_| names.get(&key)) {
+                        let taken = match id_index.try_insert(&key, idx) {
+                            None => None,
+                            Some(_) => names.get(&key),
+                        };
+                        let duplicate = match taken {
                             Some((_, _, prev)) => {
                                 c_nodes.error(
                                     id_at,
@@ -1111,25 +1119,25 @@ fn load(
                         };
                         c_nodes.diagnostics.extend(n.before);
                         if !duplicate {
-                            id_index.insert(&key, idx);
                             // Names are registered: id, name, aliases. Clashes are
                             // errors because a name must resolve to exactly one node.
-                            let mut register = |name: &str, what, loc| {
+                            let mut register = |name: &str, key: &str, what, loc| {
                                 register_name(
                                     &mut names,
                                     &nodes,
                                     (idx, &id.value),
-                                    (name, what, At { file, loc }),
-                                    &mut key,
+                                    (name, key, what, At { file, loc }),
                                     &mut c_nodes,
                                 )
                             };
-                            register(&id.value, What::Id, id.referenced);
+                            register(&id.value, &key, What::Id, id.referenced);
                             if let Some(name) = &n.name {
-                                register(&name.value, What::Name, name.referenced);
+                                crate::names::lookup_key_into(&mut key, &name.value);
+                                register(&name.value, &key, What::Name, name.referenced);
                             }
                             for a in &n.aliases {
-                                register(&a.value, What::Alias, a.referenced);
+                                crate::names::lookup_key_into(&mut key, &a.value);
+                                register(&a.value, &key, What::Alias, a.referenced);
                             }
                         }
                         c_nodes.diagnostics.extend(n.after);
@@ -1860,15 +1868,14 @@ fn register_name<'a>(
     names: &mut Names<'a>,
     nodes: &[Node],
     (idx, id): (usize, &str),
-    (name, what, at): (&str, What, At<'a>),
-    key: &mut String,
+    (name, key, what, at): (&str, &str, What, At<'a>),
     c: &mut Collector,
 ) {
-    crate::names::lookup_key_into(key, name);
     if key.is_empty() {
         return;
     }
-    match names.get(key) {
+    match names.try_insert(key, (idx, what, Origin::new(at.file, at.loc))) {
+        None => {}
         Some((other, _, _)) if *other == idx => {}
         Some((other, other_what, prev)) => {
             let other_id = nodes.get(*other).map_or(id, |n| n.id.as_str());
@@ -1883,7 +1890,6 @@ fn register_name<'a>(
                 ),
             );
         }
-        None => names.insert(key, (idx, what, Origin::new(at.file, at.loc))),
     }
 }
 
@@ -2086,6 +2092,24 @@ impl<V> KeyMap<V> {
         let end = u32_offset(self.text.len());
         self.table
             .insert_unique(hash, (hash, start, end, value), |e| e.0);
+    }
+
+    /// The value `key` has; if it has none, sets it to `value` and gives `None`. One
+    /// hash and one probe, where [`KeyMap::get`] and then [`KeyMap::insert`] took two.
+    fn try_insert(&mut self, key: &str, value: V) -> Option<&V> {
+        let hash = self.hasher.hash_one(key);
+        let text = &self.text;
+        let eq = |e: &(u64, u32, u32, V)| e.0 == hash && key_at(text, e.1, e.2) == key;
+        match self.table.entry(hash, eq, |e| e.0) {
+            hashbrown::hash_table::Entry::Occupied(e) => Some(&e.into_mut().3),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                let start = u32_offset(self.text.len());
+                self.text.push_str(key);
+                let end = u32_offset(self.text.len());
+                e.insert((hash, start, end, value));
+                None
+            }
+        }
     }
 
     /// Room for `keys` more keys of `bytes` in all.
@@ -2848,6 +2872,15 @@ mod tests {
         }
         assert!((0..5000).all(|i| m.get(&format!("key {i}")) == Some(&i)));
         assert_eq!(m.get("lambda"), Some(&3));
+        // `try_insert` sets a key that has no value, and keeps and gives one that has.
+        assert_eq!(m.try_insert("lambda", 4), Some(&3));
+        assert_eq!(m.try_insert("glue", 5), None);
+        assert_eq!(m.try_insert("glue", 6), Some(&5));
+        for i in 5000..10_000 {
+            assert_eq!(m.try_insert(&format!("key {i}"), i), None);
+        }
+        assert!((0..10_000).all(|i| m.get(&format!("key {i}")) == Some(&i)));
+        assert_eq!((m.get("lambda"), m.get("glue")), (Some(&3), Some(&5)));
     }
 
     /// The room made for the whole load is judged from what was read so far, but never
