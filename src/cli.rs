@@ -131,7 +131,7 @@ pub enum Command {
 /// Loads the graph the user asked for, printing diagnostics on failure.
 pub fn load_graph(
     dir: Option<&std::path::Path>,
-    name_indexes: crate::load::NameIndexes,
+    query_indexes: crate::load::QueryIndexes,
     err: &mut dyn Write,
     style: Style,
 ) -> io::Result<Result<KnowledgeGraph, u8>> {
@@ -140,7 +140,7 @@ pub fn load_graph(
             // A directory may be large: see `allocator` for why loading one switches the
             // process to mimalloc, and why the built-in graph does not.
             crate::allocator::use_mimalloc();
-            KnowledgeGraph::load_dir_with(d, name_indexes)
+            KnowledgeGraph::load_dir_with(d, query_indexes)
         }
         None => KnowledgeGraph::builtin(),
     };
@@ -197,11 +197,11 @@ pub fn run(
     let err_style = Style::detect(cli.color, stderr_tty);
     // `check` looks no name up unless the directory has architecture diagrams, and
     // then the graph builds the name indexes when they do.
-    let name_indexes = match cli.command {
-        Some(Command::Check) => crate::load::NameIndexes::OnFirstUse,
-        _ => crate::load::NameIndexes::WithLoad,
+    let query_indexes = match cli.command {
+        Some(Command::Check) => crate::load::QueryIndexes::OnFirstUse,
+        _ => crate::load::QueryIndexes::WithLoad,
     };
-    let graph = match load_graph(cli.graph.as_deref(), name_indexes, err, err_style)? {
+    let graph = match load_graph(cli.graph.as_deref(), query_indexes, err, err_style)? {
         Ok(g) => g,
         Err(code) => return Ok(code),
     };

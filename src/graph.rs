@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -87,9 +87,40 @@ struct StoredEdge {
     note: u32,
 }
 
+/// The graph's adjacency lists; node weights live in a [`NodeStore`].
+type Adjacency = StableDiGraph<(), StoredEdge>;
+
+/// Builds the adjacency lists of `count` nodes from (from, to, relation, note) edges.
+fn adjacency(
+    count: usize,
+    edge_count: usize,
+    edges: impl IntoIterator<Item = (usize, usize, u32, u32)>,
+) -> Adjacency {
+    let mut graph = StableDiGraph::with_capacity(count, edge_count);
+    // Without removals a stable graph numbers nodes 0, 1, ..., which is what lets
+    // `NodeStore` and the name indexes hold positions.
+    for _ in 0..count {
+        graph.add_node(());
+    }
+    for (from, to, relation, note) in edges {
+        graph.add_edge(
+            NodeIndex::new(from),
+            NodeIndex::new(to),
+            StoredEdge { relation, note },
+        );
+    }
+    graph
+}
+
 pub struct KnowledgeGraph {
     /// The edges; node weights live in `nodes`, at the position of their `NodeIndex`.
-    graph: StableDiGraph<(), StoredEdge>,
+    /// Built from `unbuilt` at first use for a graph loaded with
+    /// `load::QueryIndexes::OnFirstUse`: at a million edges it is 40 ms of a `check`
+    /// that reads no edge.
+    graph: OnceLock<Adjacency>,
+    /// The edges until `graph` is built from them, as (from, to, edge).
+    unbuilt: Mutex<Vec<(u32, u32, EdgeData)>>,
+    edge_count: usize,
     nodes: NodeStore,
     relations: Vec<RelationDef>,
     /// The notes on edges. A note of the built-in graph is borrowed from the snapshot
@@ -98,7 +129,7 @@ pub struct KnowledgeGraph {
     /// lowercase id, name and alias → node, and the same keys in `names::compact_key`
     /// form → node or `names::AMBIGUOUS`. The built-in graph's are read in place from
     /// the embedded snapshot; a load for `check` leaves them out
-    /// (`load::NameIndexes::OnFirstUse`), and they are built at the first lookup.
+    /// (`load::QueryIndexes::OnFirstUse`), and they are built at the first lookup.
     indexes: OnceLock<Indexes>,
     /// normalised phrase → (relation index, inverse?). Built on first use: most queries
     /// name no relation, and a start should not pay for it.
@@ -186,7 +217,7 @@ impl QuantityIndex {
     /// threads, or on this thread.
     fn build(g: &KnowledgeGraph, name: &str, chunks: Option<usize>) -> PropertyValues {
         use rayon::prelude::*;
-        let keys: Vec<NodeKey> = g.graph.node_indices().map(NodeKey::of).collect();
+        let keys: Vec<NodeKey> = g.keys().collect();
         let part = |keys: &[NodeKey]| {
             let mut values = PropertyValues::new();
             for &key in keys {
@@ -275,8 +306,8 @@ enum NodeStore {
 impl std::fmt::Debug for KnowledgeGraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KnowledgeGraph")
-            .field("nodes", &self.graph.node_count())
-            .field("edges", &self.graph.edge_count())
+            .field("nodes", &self.node_count())
+            .field("edges", &self.edge_count())
             .finish()
     }
 }
@@ -368,48 +399,80 @@ impl KnowledgeGraph {
 
     /// Reads and validates a knowledge directory.
     pub fn load_dir(dir: &Path) -> Result<Self, LoadError> {
-        Self::load_dir_with(dir, load::NameIndexes::WithLoad)
+        Self::load_dir_with(dir, load::QueryIndexes::WithLoad)
     }
 
-    /// [`KnowledgeGraph::load_dir`], saying when the name indexes are built: a graph
-    /// loaded with [`load::NameIndexes::OnFirstUse`] answers the same, but its first
-    /// name lookup builds them.
-    pub fn load_dir_with(dir: &Path, name_indexes: load::NameIndexes) -> Result<Self, LoadError> {
-        Ok(Self::from_knowledge(load::load_dir_with(
-            dir,
-            name_indexes,
-        )?))
+    /// [`KnowledgeGraph::load_dir`], saying when the structures only queries read are
+    /// built: a graph loaded with [`load::QueryIndexes::OnFirstUse`] answers the same,
+    /// but its first name lookup builds the name indexes, and its first look at an
+    /// edge the adjacency lists.
+    pub fn load_dir_with(dir: &Path, query_indexes: load::QueryIndexes) -> Result<Self, LoadError> {
+        let k = load::load_dir_with(dir, query_indexes)?;
+        Ok(Self::from_knowledge_with(k, query_indexes))
     }
 
     pub fn from_knowledge(k: Knowledge) -> Self {
-        let mut notes = k.notes;
+        Self::from_knowledge_with(k, load::QueryIndexes::WithLoad)
+    }
+
+    fn from_knowledge_with(k: Knowledge, query_indexes: load::QueryIndexes) -> Self {
+        // The load keeps notes in edge order, one per edge that has one, so the edges'
+        // note numbers hold for the graph's list as they are.
+        let notes = k
+            .notes
+            .into_iter()
+            .map(|n| Cow::Owned(n.into_string()))
+            .collect();
+        let count = k.nodes.len();
+        let edge_count = k.edges.len();
+        let (graph, unbuilt) = match query_indexes {
+            load::QueryIndexes::WithLoad => {
+                let edges = k
+                    .edges
+                    .into_iter()
+                    .map(|(from, to, e)| (from as usize, to as usize, e.relation, e.note));
+                (
+                    OnceLock::from(adjacency(count, edge_count, edges)),
+                    Vec::new(),
+                )
+            }
+            load::QueryIndexes::OnFirstUse => (OnceLock::new(), k.edges),
+        };
         Self::assemble(
-            k.relations,
+            (graph, unbuilt, edge_count),
             NodeStore::Owned(k.nodes),
-            k.edges.len(),
-            k.edges.into_iter().map(move |(from, to, e)| {
-                let note = notes
-                    .get_mut(e.note as usize)
-                    .map(|n| Cow::Owned(std::mem::take(n).into_string()));
-                (from as usize, to as usize, e.relation as usize, note)
-            }),
+            k.relations,
+            notes,
             k.indexes,
             k.report,
         )
     }
 
     fn from_snapshot(s: snapshot::Snapshot<'static>) -> Self {
-        let decoded = std::iter::repeat_with(OnceLock::new)
-            .take(s.nodes.count())
-            .collect();
+        let count = s.nodes.count();
+        let decoded = std::iter::repeat_with(OnceLock::new).take(count).collect();
+        let edge_count = s.edges.count();
+        let mut notes = Vec::new();
+        let edges = s.edges.into_links().map(|(from, to, relation, note)| {
+            let note = match note {
+                Some(n) => {
+                    notes.push(n);
+                    u32::try_from(notes.len() - 1).expect("fewer than 4 billion notes")
+                }
+                None => EdgeData::NO_NOTE,
+            };
+            let relation = u32::try_from(relation).expect("fewer than 4 billion relations");
+            (from, to, relation, note)
+        });
+        let graph = adjacency(count, edge_count, edges);
         Self::assemble(
-            s.relations,
+            (OnceLock::from(graph), Vec::new(), edge_count),
             NodeStore::Lazy {
                 encoded: s.nodes,
                 decoded,
             },
-            s.edges.count(),
-            s.edges.into_links(),
+            s.relations,
+            notes,
             Some(Indexes {
                 names: s.names,
                 compact: s.compact,
@@ -419,41 +482,17 @@ impl KnowledgeGraph {
     }
 
     fn assemble(
-        relations: Vec<RelationDef>,
+        (graph, unbuilt, edge_count): (OnceLock<Adjacency>, Vec<(u32, u32, EdgeData)>, usize),
         nodes: NodeStore,
-        edge_count: usize,
-        edges: impl IntoIterator<Item = (usize, usize, usize, Option<Cow<'static, str>>)>,
+        relations: Vec<RelationDef>,
+        notes: Vec<Cow<'static, str>>,
         indexes: Option<Indexes>,
         report: Report,
     ) -> Self {
-        let count = match &nodes {
-            NodeStore::Owned(v) => v.len(),
-            NodeStore::Lazy { encoded, .. } => encoded.count(),
-        };
-        let mut graph = StableDiGraph::with_capacity(count, edge_count);
-        // Without removals a stable graph numbers nodes 0, 1, ..., which is what lets
-        // `NodeStore` and the name indexes hold positions.
-        for _ in 0..count {
-            graph.add_node(());
-        }
-        let mut notes = Vec::new();
-        for (from, to, relation, note) in edges {
-            let note = match note {
-                Some(n) => {
-                    notes.push(n);
-                    u32::try_from(notes.len() - 1).expect("fewer than 4 billion notes")
-                }
-                None => EdgeData::NO_NOTE,
-            };
-            let relation = u32::try_from(relation).expect("fewer than 4 billion relations");
-            graph.add_edge(
-                NodeIndex::new(from),
-                NodeIndex::new(to),
-                StoredEdge { relation, note },
-            );
-        }
         KnowledgeGraph {
             graph,
+            unbuilt: Mutex::new(unbuilt),
+            edge_count,
             nodes,
             relations,
             notes,
@@ -463,6 +502,19 @@ impl KnowledgeGraph {
             quantities: QuantityIndex::default(),
             scratch: Mutex::default(),
         }
+    }
+
+    /// The adjacency lists, built from `unbuilt` at the first call.
+    fn graph(&self) -> &Adjacency {
+        self.graph.get_or_init(|| {
+            let edges =
+                std::mem::take(&mut *self.unbuilt.lock().unwrap_or_else(PoisonError::into_inner));
+            let count = edges.len();
+            let edges = edges
+                .into_iter()
+                .map(|(from, to, e)| (from as usize, to as usize, e.relation, e.note));
+            adjacency(self.node_count(), count, edges)
+        })
     }
 
     fn indexes(&self) -> &Indexes {
@@ -531,19 +583,25 @@ impl KnowledgeGraph {
     }
 
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        match &self.nodes {
+            NodeStore::Owned(v) => v.len(),
+            NodeStore::Lazy { encoded, .. } => encoded.count(),
+        }
     }
 
     pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
+        self.edge_count
     }
 
     /// Nodes in the order they were loaded.
     pub fn nodes(&self) -> impl Iterator<Item = (NodeKey, &Node)> + '_ {
-        self.graph.node_indices().map(|i| {
-            let key = NodeKey::of(i);
-            (key, self.node(key))
-        })
+        self.keys().map(|key| (key, self.node(key)))
+    }
+
+    /// The keys of the nodes, in the order they were loaded, without decoding a node of
+    /// the built-in graph.
+    fn keys(&self) -> impl Iterator<Item = NodeKey> + use<> {
+        (0..self.node_count()).map(|i| NodeKey::of(NodeIndex::new(i)))
     }
 
     pub fn relations(&self) -> &[RelationDef] {
@@ -552,7 +610,7 @@ impl KnowledgeGraph {
 
     /// Every edge of the graph.
     pub fn edges(&self) -> impl Iterator<Item = EdgeView<'_>> + '_ {
-        (&self.graph).edge_references().map(|e| self.view(e))
+        self.graph().edge_references().map(|e| self.view(e))
     }
 
     fn view<'g>(
@@ -634,7 +692,7 @@ impl KnowledgeGraph {
         let i = key.index();
         let mut out = Vec::new();
         for dir in [PgDirection::Outgoing, PgDirection::Incoming] {
-            for e in self.graph.edges_directed(i, dir) {
+            for e in self.graph().edges_directed(i, dir) {
                 let rel = &self.relations[e.weight().relation as usize];
                 let (other, direction) = match dir {
                     PgDirection::Outgoing => (e.target(), Direction::Outgoing),
@@ -764,11 +822,11 @@ impl KnowledgeGraph {
             (PgDirection::Incoming, PgDirection::Outgoing)
         };
         let first = self
-            .graph
+            .graph()
             .edges_directed(n, along)
             .map(move |e| if ahead { e.target() } else { e.source() });
         let second = self
-            .graph
+            .graph()
             .edges_directed(n, against)
             .filter(move |e| !directed || self.relations[e.weight().relation as usize].symmetric)
             .map(move |e| if ahead { e.source() } else { e.target() });
@@ -786,7 +844,7 @@ impl KnowledgeGraph {
         limit: usize,
     ) -> Option<(usize, Vec<bool>)> {
         const UNSEEN: u32 = u32::MAX;
-        let bound = self.graph.node_bound();
+        let bound = self.graph().node_bound();
         let mut dist_from = vec![UNSEEN; bound];
         let mut dist_to = vec![UNSEEN; bound];
         dist_from[from.index()] = 0;
@@ -874,7 +932,7 @@ impl KnowledgeGraph {
         directed: bool,
     ) -> impl Iterator<Item = (NodeIndex, Hop<'_>, EdgeIndex)> + '_ {
         let out = self
-            .graph
+            .graph()
             .edges_directed(n, PgDirection::Outgoing)
             .map(|e| {
                 (
@@ -887,7 +945,7 @@ impl KnowledgeGraph {
                 )
             });
         let inc = self
-            .graph
+            .graph()
             .edges_directed(n, PgDirection::Incoming)
             .filter(move |e| !directed || self.relations[e.weight().relation as usize].symmetric)
             .map(|e| {
@@ -919,8 +977,8 @@ impl KnowledgeGraph {
         let mut kept = self.scratch.try_lock().ok();
         let mut own = Scratch::default();
         let Scratch { dist, seen_edges } = kept.as_deref_mut().unwrap_or(&mut own);
-        dist.resize(self.graph.node_bound(), UNSEEN);
-        seen_edges.resize(self.graph.edge_bound(), false);
+        dist.resize(self.graph().node_bound(), UNSEEN);
+        seen_edges.resize(self.graph().edge_bound(), false);
         dist[center.index().index()] = 0;
         let mut order = vec![(center, 0)];
         let mut edges = Vec::new();
@@ -1062,7 +1120,7 @@ mod tests {
             if from == to {
                 return Some(Vec::new());
             }
-            let mut prev: Vec<Option<Hop<'_>>> = vec![None; g.graph.node_bound()];
+            let mut prev: Vec<Option<Hop<'_>>> = vec![None; g.graph().node_bound()];
             let mut queue = VecDeque::from([from.index()]);
             while let Some(n) = queue.pop_front() {
                 for (next, hop, _) in g.steps(n, directed) {
@@ -1118,7 +1176,7 @@ mod tests {
     #[test]
     fn two_ended_search_answers_the_chain_a_plain_search_finds() {
         let g = KnowledgeGraph::builtin().unwrap();
-        let keys: Vec<NodeKey> = g.nodes().map(|(k, _)| k).collect();
+        let keys: Vec<NodeKey> = g.keys().collect();
         let mut compared = 0;
         for &a in keys.iter().step_by(5) {
             for &b in keys.iter().skip(2).step_by(7) {
@@ -1135,15 +1193,63 @@ mod tests {
         assert!(compared > 1000, "only {compared} connected pairs");
     }
 
-    /// A graph loaded without its name indexes (as `check` loads) builds them at its
-    /// first lookup and finds every name as a graph that had them from the start.
+    /// A graph loaded without its query indexes (as `check` loads) builds them at first
+    /// use, and finds every name and edge as a graph that had them from the start.
     #[test]
-    fn name_indexes_built_on_first_use_find_the_same() {
+    fn query_indexes_built_on_first_use_find_the_same() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("graph");
         let full = KnowledgeGraph::load_dir(&dir).unwrap();
-        let lazy = KnowledgeGraph::load_dir_with(&dir, load::NameIndexes::OnFirstUse).unwrap();
-        assert!(full.indexes.get().is_some());
-        assert!(lazy.indexes.get().is_none(), "the load built them");
+        let lazy = KnowledgeGraph::load_dir_with(&dir, load::QueryIndexes::OnFirstUse).unwrap();
+        assert!(full.indexes.get().is_some() && full.graph.get().is_some());
+        assert!(
+            lazy.indexes.get().is_none(),
+            "the load built the name indexes"
+        );
+        assert!(
+            lazy.graph.get().is_none(),
+            "the load built the adjacency lists"
+        );
+        // What `check` reads needs neither.
+        assert_eq!(
+            (lazy.node_count(), lazy.edge_count(), lazy.relations().len()),
+            (full.node_count(), full.edge_count(), full.relations().len())
+        );
+        assert!(full.edge_count() > 500);
+        assert!(
+            lazy.nodes()
+                .map(|(_, n)| &n.id)
+                .eq(full.nodes().map(|(_, n)| &n.id))
+        );
+        assert!(lazy.indexes.get().is_none() && lazy.graph.get().is_none());
+        // Edges, with their notes, in the same order.
+        let edges = |g: &KnowledgeGraph| -> Vec<(String, String, String, Option<String>)> {
+            g.edges()
+                .map(|e| {
+                    let id = |k| g.node_id(k).to_string();
+                    (
+                        id(e.from),
+                        id(e.to),
+                        e.relation.id.clone(),
+                        e.note.map(str::to_string),
+                    )
+                })
+                .collect()
+        };
+        assert_eq!(edges(&lazy), edges(&full));
+        assert!(
+            edges(&full).iter().any(|e| e.3.is_some()),
+            "no edge has a note"
+        );
+        assert!(lazy.graph.get().is_some());
+        for (key, _) in full.nodes().step_by(7) {
+            let links = |g: &KnowledgeGraph| {
+                g.links(key)
+                    .iter()
+                    .map(|l| format!("{l:?}"))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(links(&lazy), links(&full));
+        }
         let mut asked = 0;
         for (_, n) in full.nodes() {
             let names = [&n.id, &n.name].into_iter().chain(&n.aliases);

@@ -127,7 +127,7 @@ pub struct Knowledge {
     /// The notes written on edges, in edge order, pointed at by [`EdgeData::note`].
     pub notes: Vec<Box<str>>,
     /// The name indexes of `nodes`, or `None` when the load was asked to leave them
-    /// to the graph ([`NameIndexes::OnFirstUse`]).
+    /// to first use ([`QueryIndexes::OnFirstUse`]).
     pub indexes: Option<crate::names::Indexes>,
     /// Warnings found while loading (nodes that are thin on content).
     pub report: Report,
@@ -780,21 +780,24 @@ fn parse_options() -> serde_saphyr::Options {
 /// `pre` carries diagnostics found while reading (unreadable files); they are reported
 /// together with everything else.
 pub fn load_files(files: &[SourceFile], pre: Vec<Diagnostic>) -> Result<Knowledge, LoadError> {
-    load(files, Texts::Held, pre, NameIndexes::WithLoad)
+    load(files, Texts::Held, pre, QueryIndexes::WithLoad)
 }
 
-/// Whether a load builds the name indexes ([`crate::names::Indexes`]) of what it loads.
+/// Whether the structures only queries read are built with the load: the name indexes
+/// ([`crate::names::Indexes`]) here, and the graph's adjacency lists in
+/// [`crate::graph::KnowledgeGraph`].
 ///
-/// They are what a query looks names up in, and nothing a load reports depends on them
-/// (the one diagnostic that reads them, the help for an unknown edge target, builds
-/// them when it is needed). Building them is an eighth of a million-edge load's CPU
-/// time, so `check`, which looks no name up, leaves them out (docs/performance.md).
+/// Nothing a load reports depends on them (the one diagnostic that reads the name index,
+/// the help for an unknown edge target, builds it when it is needed). At a million edges
+/// they are a sixth of a load's CPU time, so `check`, which looks nothing up unless the
+/// directory has architecture diagrams, leaves them to first use (docs/performance.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NameIndexes {
-    /// Built during the load, beside the edge pass: for a graph about to answer queries.
+pub enum QueryIndexes {
+    /// Built with the load (the name indexes beside the edge pass): for a graph about
+    /// to answer queries.
     WithLoad,
-    /// Left to whoever needs them: [`crate::graph::KnowledgeGraph`] builds them at its
-    /// first name lookup.
+    /// Left to whoever needs them: [`crate::graph::KnowledgeGraph`] builds each at its
+    /// first use.
     OnFirstUse,
 }
 
@@ -807,11 +810,11 @@ pub enum NameIndexes {
 /// diagnostic are read again at the end to show it in its line; a file that cannot be
 /// read again by then has its diagnostics shown without the line.
 pub fn load_dir(dir: &Path) -> Result<Knowledge, LoadError> {
-    load_dir_with(dir, NameIndexes::WithLoad)
+    load_dir_with(dir, QueryIndexes::WithLoad)
 }
 
 /// [`load_dir`], saying whether the name indexes are built too.
-pub fn load_dir_with(dir: &Path, name_indexes: NameIndexes) -> Result<Knowledge, LoadError> {
+pub fn load_dir_with(dir: &Path, query_indexes: QueryIndexes) -> Result<Knowledge, LoadError> {
     let (listed, problems) = list_dir(dir)?;
     if listed.is_empty() && problems.is_empty() {
         return Err(LoadError::Empty(dir.to_path_buf()));
@@ -833,7 +836,7 @@ pub fn load_dir_with(dir: &Path, name_indexes: NameIndexes) -> Result<Knowledge,
             sizes: &sizes,
         },
         problems,
-        name_indexes,
+        query_indexes,
     )
 }
 
@@ -867,7 +870,7 @@ fn load(
     files: &[SourceFile],
     texts: Texts,
     pre: Vec<Diagnostic>,
-    name_indexes: NameIndexes,
+    query_indexes: QueryIndexes,
 ) -> Result<Knowledge, LoadError> {
     let pre_len = pre.len();
     let mut c = Collector { diagnostics: pre };
@@ -1222,9 +1225,9 @@ fn load(
     let mut degree = vec![0usize; nodes.len()];
     use rayon::prelude::*;
     let (indexes, ()) = rayon::join(
-        || match name_indexes {
-            NameIndexes::WithLoad => Some(crate::names::build(&nodes)),
-            NameIndexes::OnFirstUse => None,
+        || match query_indexes {
+            QueryIndexes::WithLoad => Some(crate::names::build(&nodes)),
+            QueryIndexes::OnFirstUse => None,
         },
         || {
             // Finding each target's node is most of the pass, and needs only the id
@@ -1235,7 +1238,7 @@ fn load(
             // other core is free, and they are found first, file by file on both cores;
             // what depends on the order of the edges (duplicates, diagnostics) stays in
             // the loop.
-            if name_indexes == NameIndexes::OnFirstUse {
+            if query_indexes == QueryIndexes::OnFirstUse {
                 file_relations
                     .par_iter_mut()
                     .for_each_init(String::new, |key, fr| fr.resolve(&id_index, key));
@@ -3143,9 +3146,9 @@ mod tests {
     /// load reports, the help that reads the name index for an unknown target included,
     /// and loads the same nodes and edges.
     #[test]
-    fn a_load_without_name_indexes_says_the_same() {
-        let with = |nodes: &str, name_indexes| {
-            super::load(&test_files(nodes), Texts::Held, Vec::new(), name_indexes)
+    fn a_load_without_query_indexes_says_the_same() {
+        let with = |nodes: &str, query_indexes| {
+            super::load(&test_files(nodes), Texts::Held, Vec::new(), query_indexes)
         };
         let said = |r: Result<Knowledge, LoadError>| match r {
             Ok(k) => (
@@ -3189,8 +3192,8 @@ mod tests {
             .replace("summary: Functions.", "summary: Functions.\n    aliases: [fn]\n    relations:\n      monitors: [FN, CloudWatch, CloudWatch]"),
         ];
         for nodes in &cases {
-            let full: Said = said(with(nodes, NameIndexes::WithLoad));
-            let check: Said = said(with(nodes, NameIndexes::OnFirstUse));
+            let full: Said = said(with(nodes, QueryIndexes::WithLoad));
+            let check: Said = said(with(nodes, QueryIndexes::OnFirstUse));
             assert_eq!(full.0, check.0, "{nodes}");
             assert_eq!(full.1, check.1);
             assert_eq!((&full.2, &full.3), (&check.2, &check.3));
@@ -3200,7 +3203,7 @@ mod tests {
             }
         }
         // The broken case does reach every path it is meant to.
-        let (said, helps, ..) = said(with(&cases[1], NameIndexes::OnFirstUse));
+        let (said, helps, ..) = said(with(&cases[1], QueryIndexes::OnFirstUse));
         let helps: Vec<&str> = helps.iter().flatten().map(String::as_str).collect();
         assert!(helps.contains(&"did you mean `Lambda`?"), "{helps:?}");
         assert!(
@@ -3258,7 +3261,7 @@ mod tests {
                 sizes: &sizes,
             },
             Vec::new(),
-            NameIndexes::WithLoad,
+            QueryIndexes::WithLoad,
         );
         (result, reads.into_inner().unwrap())
     }

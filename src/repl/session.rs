@@ -195,7 +195,7 @@ impl Session {
         let started = Instant::now();
         match cli::load_graph(
             Some(&dir),
-            crate::load::NameIndexes::WithLoad,
+            crate::load::QueryIndexes::WithLoad,
             err,
             self.err_style,
         )? {
