@@ -365,11 +365,23 @@ impl<'a> Reader<'a> {
     }
 
     /// A plain key of a block mapping and its colon.
+    ///
+    /// Only keys of [`KEY_BYTES`] are read here, so the key is the run of them at the
+    /// cursor, and it must end at a colon that ends the key: read in one pass, where
+    /// finding the colon first ([`Reader::key_end`]) and then checking the key's bytes
+    /// read every key twice. Any other key, one the full parser would read too, is
+    /// left to it.
     fn key(&mut self) -> R<Scalar<'a>> {
-        let end = self.key_end().ok_or(GiveUp)?;
         let start = self.i;
+        let end = self.b[start..]
+            .iter()
+            .position(|&c| !KEY_BYTES[c as usize])
+            .map_or(self.b.len(), |k| start + k);
+        let at_colon = self.b.get(end) == Some(&b':')
+            && matches!(self.b.get(end + 1), None | Some(b' ' | b'\n'));
         let text = &self.src[start..end];
-        if !plain_is_safe_key(text) {
+        // The bytes are those of a safe key already; what is left is its being one.
+        if !at_colon || text.is_empty() || plain_string(text).is_none() {
             return Err(GiveUp);
         }
         self.i = end + 1;
@@ -819,6 +831,18 @@ const fn stops(bytes: &[u8]) -> [bool; 256] {
     t
 }
 
+/// What a key read by the fast reader may be made of ([`plain_is_safe_key`]).
+static KEY_BYTES: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.');
+        c += 1;
+    }
+    t
+};
+
 /// What may end a key or a plain scalar in block context.
 static BLOCK_STOPS: [bool; 256] = stops(b"\n#:");
 /// What may end a plain scalar in a flow collection.
@@ -852,10 +876,7 @@ fn is_indicator(c: u8) -> bool {
 /// Keys are names (`max_size`, `part-of`): anything that could read as another type, or
 /// that carries flow indicators, is left to the full parser.
 fn plain_is_safe_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.bytes()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
-        && plain_string(k).is_some()
+    !k.is_empty() && k.bytes().all(|c| KEY_BYTES[c as usize]) && plain_string(k).is_some()
 }
 
 /// A plain scalar read as a string, or `None` when YAML could read it as something else
