@@ -195,8 +195,8 @@ pub fn run(
 ) -> io::Result<u8> {
     let style = Style::detect(cli.color, stdout_tty);
     let err_style = Style::detect(cli.color, stderr_tty);
-    // `check` looks no name up unless the directory has architecture diagrams, and
-    // then the graph builds the name indexes when they do.
+    // `check` looks no name up and reads no edge unless the directory has architecture
+    // diagrams, and then the graph builds what they need at first use.
     let query_indexes = match cli.command {
         Some(Command::Check) => crate::load::QueryIndexes::OnFirstUse,
         _ => crate::load::QueryIndexes::WithLoad,

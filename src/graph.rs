@@ -423,29 +423,19 @@ impl KnowledgeGraph {
             .into_iter()
             .map(|n| Cow::Owned(n.into_string()))
             .collect();
-        let count = k.nodes.len();
         let edge_count = k.edges.len();
-        let (graph, unbuilt) = match query_indexes {
-            load::QueryIndexes::WithLoad => {
-                let edges = k
-                    .edges
-                    .into_iter()
-                    .map(|(from, to, e)| (from as usize, to as usize, e.relation, e.note));
-                (
-                    OnceLock::from(adjacency(count, edge_count, edges)),
-                    Vec::new(),
-                )
-            }
-            load::QueryIndexes::OnFirstUse => (OnceLock::new(), k.edges),
-        };
-        Self::assemble(
-            (graph, unbuilt, edge_count),
+        let g = Self::assemble(
+            (OnceLock::new(), k.edges, edge_count),
             NodeStore::Owned(k.nodes),
             k.relations,
             notes,
             k.indexes,
             k.report,
-        )
+        );
+        if query_indexes == load::QueryIndexes::WithLoad {
+            g.graph();
+        }
+        g
     }
 
     fn from_snapshot(s: snapshot::Snapshot<'static>) -> Self {
@@ -521,9 +511,7 @@ impl KnowledgeGraph {
         self.indexes.get_or_init(|| match &self.nodes {
             NodeStore::Owned(nodes) => names::build(nodes),
             NodeStore::Lazy { .. } => {
-                let nodes: Vec<&Node> = (0..self.node_count())
-                    .map(|i| self.node(NodeKey::of(NodeIndex::new(i))))
-                    .collect();
+                let nodes: Vec<&Node> = self.nodes().map(|(_, n)| n).collect();
                 names::build(&nodes)
             }
         })

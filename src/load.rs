@@ -1400,17 +1400,10 @@ fn load(
     // The relations waiting for their targets and the name indexes' buffers are freed
     // by now; the graph is built next, on top of what is left.
     release_free_memory();
-    let built;
-    let names_index = match (&indexes, unknown_targets.is_empty()) {
-        (Some(indexes), _) => Some(&indexes.names),
-        (None, true) => None,
-        (None, false) => {
-            built = crate::names::build(&nodes);
-            Some(&built.names)
-        }
-    };
+    let names_index =
+        (!unknown_targets.is_empty()).then(|| crate::names::built_or_build(&indexes, &nodes));
     for (at, key, target) in unknown_targets {
-        c.diagnostics[at].help = match names_index.and_then(|names| names.get(&key)) {
+        c.diagnostics[at].help = match names_index.as_ref().and_then(|i| i.names.get(&key)) {
             Some(i) => Some(format!(
                 "relations name node ids: write `{}`",
                 nodes[i as usize].id

@@ -76,12 +76,22 @@ pub fn compact_key_into(buf: &mut String, name: &str) {
 pub const AMBIGUOUS: u32 = u32::MAX;
 
 /// Name indexes over nodes numbered by their position.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Indexes {
     /// Lookup key of every id, name and alias → the first node that has it.
     pub names: Index<'static>,
     /// The compact form of the same keys → its node, or [`AMBIGUOUS`].
     pub compact: Index<'static>,
+}
+
+/// `indexes` if a load built them, or both built now from `nodes`: for the few callers
+/// that need them from a load that may have left them out
+/// (`load::QueryIndexes::OnFirstUse`).
+pub fn built_or_build<'a>(indexes: &'a Option<Indexes>, nodes: &[Node]) -> Cow<'a, Indexes> {
+    match indexes {
+        Some(indexes) => Cow::Borrowed(indexes),
+        None => Cow::Owned(build(nodes)),
+    }
 }
 
 /// Builds both indexes; `nodes` are the nodes in position order, owned or borrowed.

@@ -70,14 +70,7 @@ pub fn encode(k: &Knowledge) -> Result<Vec<u8>, postcard::Error> {
         let end = u32::try_from(nodes.data.len()).expect("snapshot under 4 GB");
         nodes.ends.to_mut().extend_from_slice(&end.to_le_bytes());
     }
-    let built;
-    let indexes = match &k.indexes {
-        Some(indexes) => indexes,
-        None => {
-            built = crate::names::build(&k.nodes);
-            &built
-        }
-    };
+    let indexes = crate::names::built_or_build(&k.indexes, &k.nodes);
     let stored = Stored {
         relations: k.relations.clone(),
         nodes,
