@@ -128,6 +128,46 @@ pub enum Command {
     },
 }
 
+impl Cli {
+    /// The command line of this process, as clap parses it; on bad arguments, clap's
+    /// error and exit (status 2), or its help or version.
+    pub fn from_env() -> Cli {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Cli::one_shot_ask(&args).unwrap_or_else(|| Cli::parse_from(args))
+    }
+
+    /// `awsgraph ask WORD...` with no option: what clap makes of it, without building
+    /// clap's parser. Building it (every argument of the top level, then `ask`'s) is
+    /// about 0.2 ms of a one-shot question's 1.7 ms, mostly first touches of clap's code
+    /// and heap pages, where the whole question may take 1.5x an empty program's start
+    /// (issue 7, docs/performance.md "Cold start"). Anything else, including any word
+    /// that starts with `-` (an option, `--help`, `--`), goes to clap; a test checks the
+    /// two agree on every command line this takes.
+    fn one_shot_ask(args: &[std::ffi::OsString]) -> Option<Cli> {
+        let [_, ask, words @ ..] = args else {
+            return None;
+        };
+        if ask != "ask" || words.is_empty() {
+            return None;
+        }
+        let query = words
+            .iter()
+            .map(|w| {
+                w.to_str()
+                    .filter(|w| !w.starts_with('-'))
+                    .map(str::to_owned)
+            })
+            .collect::<Option<Vec<String>>>()?;
+        Some(Cli {
+            graph: None,
+            format: Format::Table,
+            color: ColorChoice::Auto,
+            diagram: crate::diagram::commands::DiagramOptions::default(),
+            command: Some(Command::Ask { query }),
+        })
+    }
+}
+
 /// Loads the graph the user asked for, printing diagnostics on failure.
 pub fn load_graph(
     dir: Option<&std::path::Path>,
@@ -508,4 +548,106 @@ fn check(graph: &KnowledgeGraph, format: Format, out: &mut dyn Write) -> io::Res
         }
     }
     Ok(exit::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn argv(words: &[&str]) -> Vec<std::ffi::OsString> {
+        std::iter::once("awsgraph")
+            .chain(words.iter().copied())
+            .map(Into::into)
+            .collect()
+    }
+
+    /// What clap makes of a command line, as text (`Cli` has no `PartialEq`, and its
+    /// `Debug` shows every field).
+    fn by_clap(args: &[std::ffi::OsString]) -> Result<String, clap::error::ErrorKind> {
+        Cli::try_parse_from(args)
+            .map(|cli| format!("{cli:?}"))
+            .map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn one_shot_questions_skip_clap_and_parse_as_clap_does() {
+        for words in [
+            &["ask", "compare NACL SecurityGroup"][..],
+            &["ask", "describe", "DynamoDB"],
+            &["ask", "what monitors Lambda"],
+            &["ask", "help"],
+            &["ask", "ask"],
+            &["ask", "find where max_item_size >= 1 MB"],
+            &["ask", "", "describe VPC"],
+        ] {
+            let args = argv(words);
+            let fast = Cli::one_shot_ask(&args).expect("a plain `ask` skips clap");
+            assert_eq!(Ok(format!("{fast:?}")), by_clap(&args), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn anything_with_an_option_or_another_command_goes_to_clap() {
+        for words in [
+            &[][..],
+            &["ask"],
+            &["ask", "describe VPC", "--format", "json"],
+            &["ask", "describe VPC", "-f", "json"],
+            &["ask", "--", "describe VPC"],
+            &["ask", "-"],
+            &["ask", "--help"],
+            &["--graph", "g", "ask", "describe VPC"],
+            &["--version"],
+            &["check"],
+            &["Ask", "describe VPC"],
+            &["run", "q.aq"],
+        ] {
+            assert!(Cli::one_shot_ask(&argv(words)).is_none(), "{words:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn words_that_are_not_unicode_go_to_clap() {
+        use std::os::unix::ffi::OsStringExt;
+        let mut args = argv(&["ask"]);
+        args.push(std::ffi::OsString::from_vec(vec![b'V', 0xff, b'C']));
+        assert!(Cli::one_shot_ask(&args).is_none());
+    }
+
+    proptest! {
+        /// Whenever the shortcut answers, clap answers the same; whenever clap takes a
+        /// plain `ask` without options, so does the shortcut.
+        #[test]
+        fn the_shortcut_agrees_with_clap(
+            words in proptest::collection::vec(
+                prop_oneof![
+                    Just("ask".to_string()),
+                    Just("-f".to_string()),
+                    Just("--format".to_string()),
+                    Just("json".to_string()),
+                    Just("--".to_string()),
+                    Just("-".to_string()),
+                    Just("--graph=x".to_string()),
+                    Just("help".to_string()),
+                    "[ -~]{0,12}",
+                    "\\PC{0,6}",
+                ],
+                0..6,
+            )
+        ) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let args = argv(&words);
+            match Cli::one_shot_ask(&args) {
+                Some(fast) => prop_assert_eq!(Ok(format!("{fast:?}")), by_clap(&args)),
+                None => {
+                    let plain = words.first() == Some(&"ask")
+                        && words.len() > 1
+                        && words[1..].iter().all(|w| !w.starts_with('-'));
+                    prop_assert!(!plain, "{:?} was not taken", words);
+                }
+            }
+        }
+    }
 }

@@ -4,14 +4,12 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // The system allocator until a knowledge directory is loaded, mimalloc from then on.
 #[global_allocator]
 static ALLOCATOR: awsgraph::allocator::Allocator = awsgraph::allocator::Allocator;
 
 fn main() -> ExitCode {
-    let cli = awsgraph::cli::Cli::parse();
+    let cli = awsgraph::cli::Cli::from_env();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let (out_tty, err_tty) = (stdout.is_terminal(), stderr.is_terminal());
