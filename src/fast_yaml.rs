@@ -944,7 +944,17 @@ impl<'a> Value<'a> {
 
 fn is_decimal_int(p: &str) -> bool {
     let digits = p.strip_prefix('-').unwrap_or(p);
-    !digits.is_empty() && digits.len() < 19 && digits.bytes().all(|c| c.is_ascii_digit())
+    !digits.is_empty()
+        && digits.len() < 19
+        && digits.bytes().all(|c| c.is_ascii_digit())
+        && !is_zero_padded(digits)
+}
+
+/// Digits with a leading zero, as in `007` or `00`: serde-saphyr reads such a number as a
+/// float (`7.0`), not as an integer, so the fast reader leaves it to serde-saphyr.
+fn is_zero_padded(p: &str) -> bool {
+    let digits = p.strip_prefix('-').unwrap_or(p);
+    digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|c| c.is_ascii_digit())
 }
 
 fn is_simple_float(p: &str) -> bool {
@@ -1168,6 +1178,7 @@ impl<'a> Reader<'a> {
             }) => match p {
                 "true" => Plain::Bool(true),
                 "false" => Plain::Bool(false),
+                _ if is_zero_padded(p) => return Err(GiveUp),
                 _ if is_decimal_int(p) => Plain::Int(p.parse().map_err(|_| GiveUp)?),
                 _ if is_simple_float(p) => Plain::Float(p.parse().map_err(|_| GiveUp)?),
                 _ => Plain::Str(plain_string(p).ok_or(GiveUp)?.into()),
@@ -1265,6 +1276,25 @@ mod tests {
                 true
             }
             Err(GiveUp) => false,
+        }
+    }
+
+    /// Found by `mutated_files_read_the_same`: `max_subnets_per_vpc: {value: 00}` was an
+    /// integer to the fast reader and a float to serde-saphyr.
+    #[test]
+    fn zero_padded_numbers_read_as_serde_saphyr_reads_them() {
+        // Negative numbers are left to serde-saphyr anyway (a plain scalar starting with
+        // `-`), so only their agreement is checked.
+        for v in ["0", "00", "007", "0010", "00.5", "10"] {
+            let text = format!(
+                "category: x\nnodes:\n  - id: A\n    properties:\n      p: {v}\n      q: {{value: {v}}}\n"
+            );
+            let read = agrees(&text);
+            assert_eq!(
+                read,
+                !is_zero_padded(v),
+                "{v}: taken by the fast reader: {read}"
+            );
         }
     }
 
