@@ -142,9 +142,9 @@ impl Cli {
     /// one-shot question's 1.7 ms, mostly first touches of clap's code and heap pages,
     /// where the whole question may take 1.5x an empty program's start (issue 7,
     /// docs/performance.md "Cold start"); queries piped to `--graph DIR` start about
-    /// 0.3 ms sooner too. Anything else, including any word that starts
-    /// with `-` (an option, `--help`, `--`) and text that is not Unicode, goes to clap;
-    /// a test checks the two agree on every command line this takes.
+    /// 0.3 ms sooner too. Anything else, including any word that starts with `-` (an
+    /// option, `--help`, `--`) and text that is not Unicode, goes to clap; a test checks
+    /// the two agree on every command line this takes.
     fn shortcut(args: &[std::ffi::OsString]) -> Option<Cli> {
         fn plain(word: &std::ffi::OsString) -> Option<String> {
             word.to_str()

@@ -944,10 +944,7 @@ impl<'a> Value<'a> {
 
 fn is_decimal_int(p: &str) -> bool {
     let digits = p.strip_prefix('-').unwrap_or(p);
-    !digits.is_empty()
-        && digits.len() < 19
-        && digits.bytes().all(|c| c.is_ascii_digit())
-        && !is_zero_padded(digits)
+    !digits.is_empty() && digits.len() < 19 && digits.bytes().all(|c| c.is_ascii_digit())
 }
 
 /// Digits with a leading zero, as in `007` or `00`: serde-saphyr reads such a number as a

@@ -1102,10 +1102,7 @@ fn load(
                         // a large directory's names runs on one thread while the others
                         // parse, and each hash lookup there is a cache miss.
                         crate::names::lookup_key_into(&mut key, &id.value);
-                        let taken = match id_index.try_insert(&key, idx) {
-                            None => None,
-                            Some(_) => names.get(&key),
-                        };
+                        let taken = id_index.try_insert(&key, idx).and_then(|_| names.get(&key));
                         let duplicate = match taken {
                             Some((_, _, prev)) => {
                                 c_nodes.error(
